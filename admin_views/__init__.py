@@ -1,0 +1,35 @@
+"""Flask-Admin views: declarations plus one-line calls into domain code."""
+
+from flask import Flask
+from flask_admin import Admin
+from flask_admin.theme import Bootstrap4Theme
+from flask_babel import lazy_gettext as _l
+
+from admin_views.accounts import AccountView
+from admin_views.assignments import AssignmentView
+from admin_views.audit import AuditView
+from admin_views.dashboard import DashboardView
+from admin_views.teams import MembershipView, TeamView
+from admin_views.users import UserView
+from models import Assignment, AuditEntry, DebtorAccount, Team, TeamMembership, User
+
+
+def init_admin(app: Flask) -> Admin:
+    """Build the admin inside the factory (a module-level Admin breaks a second app)."""
+    admin = Admin(
+        app,
+        name=_l("Collections Portal"),
+        theme=Bootstrap4Theme(swatch="cerulean", fluid=True,
+                              base_template="admin/portal_master.html"),
+        index_view=DashboardView(name=_l("Dashboard"), url="/", endpoint="admin"),
+    )
+    admin.add_view(AccountView(DebtorAccount, name=_l("Accounts"), endpoint="accounts",
+                               category=_l("Collections")))
+    admin.add_view(AssignmentView(Assignment, name=_l("Assignments"), endpoint="assignments",
+                                  category=_l("Collections")))
+    admin.add_view(TeamView(Team, name=_l("Teams"), endpoint="teams", category=_l("Staff")))
+    admin.add_view(MembershipView(TeamMembership, name=_l("Memberships"),
+                                  endpoint="memberships", category=_l("Staff")))
+    admin.add_view(UserView(User, name=_l("Users"), endpoint="users", category=_l("Staff")))
+    admin.add_view(AuditView(AuditEntry, name=_l("Audit trail"), endpoint="audit"))
+    return admin

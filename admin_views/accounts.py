@@ -1,0 +1,165 @@
+"""Debtor accounts: scoped list with filters, masked personal data and bulk reassignment."""
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import expose
+from flask_admin.actions import action
+from flask_admin.contrib.sqla import filters
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from markupsafe import Markup, escape
+from sqlalchemy import select
+
+from admin_views.base import PortalModelView, QueryOptions
+from admin_views.formatting import money, number
+from models import DebtorAccount, Team, User
+from models.account import AccountStatus, Bucket, DebtGroup, Product
+from models.errors import DomainError
+from portal import accounts as account_actions
+from portal import security
+from portal.extensions import db
+
+
+def _team_options():
+    return [(t.id, t.name) for t in db.session.scalars(select(Team).order_by(Team.name))]
+
+
+def _collector_options():
+    return [(u.id, u.full_name) for u in db.session.scalars(
+        select(User).where(User.active.is_(True)).order_by(User.full_name))]
+
+
+def _masked_id(view, context, model, name):
+    return security.shown_national_id(current_user, model)
+
+
+def _masked_phone(view, context, model, name):
+    return security.shown_phone(current_user, getattr(model, name))
+
+
+def _bucket_badge(view, context, model, name):
+    tone = {"current": "success", "1-30": "info", "31-60": "warning", "61-90": "warning"}
+    return Markup('<span class="badge badge-bucket badge-{}">{}</span>').format(
+        tone.get(model.bucket, "danger"), model.bucket)
+
+
+def _flags(view, context, model, name):
+    labels = [(model.do_not_contact, _("Do not contact")), (model.dispute, _("Dispute")),
+              (model.deceased, _("Deceased")), (model.fraud_suspect, _("Fraud suspect"))]
+    return Markup(" ").join(Markup('<span class="badge badge-secondary">{}</span>').format(text)
+                            for on, text in labels if on)
+
+
+class AccountView(PortalModelView):
+    """Accounts in the user's scope."""
+
+    permission = "accounts"
+    column_list = ["account_number", "customer_name", "national_id", "product", "total_due",
+                   "days_past_due", "bucket", "debt_group", "region", "status", "collector",
+                   "team", "flags"]
+    column_details_list = ["account_number", "customer_name", "national_id", "phone_primary",
+                           "phone_secondary", "product", "outstanding_principal",
+                           "overdue_interest", "fees", "total_due", "days_past_due", "bucket",
+                           "debt_group", "region", "status", "do_not_contact", "dispute",
+                           "deceased", "fraud_suspect", "collector", "team", "updated_at"]
+    column_export_list = ["account_number", "customer_name", "national_id", "product",
+                          "outstanding_principal", "overdue_interest", "fees", "days_past_due",
+                          "bucket", "debt_group", "region", "status", "collector", "team"]
+    column_labels = {"account_number": _l("Account no."), "customer_name": _l("Customer"),
+                     "national_id": _l("National ID"), "total_due": _l("Total due (VND)"),
+                     "days_past_due": _l("DPD"), "debt_group": _l("Debt group"),
+                     "phone_primary": _l("Primary phone"), "phone_secondary": _l("Other phone"),
+                     "outstanding_principal": _l("Principal"), "overdue_interest": _l("Interest"),
+                     "do_not_contact": _l("Do not contact"), "fraud_suspect": _l("Fraud suspect")}
+    column_sortable_list = ["account_number", "customer_name", "days_past_due", "debt_group",
+                            "outstanding_principal", "region", "status", "bucket"]
+    column_default_sort = [("days_past_due", True), ("id", True)]
+    column_searchable_list = ["account_number", "customer_name"]
+    column_formatters = {"national_id": _masked_id, "phone_primary": _masked_phone,
+                         "phone_secondary": _masked_phone, "bucket": _bucket_badge,
+                         "flags": _flags, "total_due": lambda v, c, m, n: money(m.total_due),
+                         "outstanding_principal": lambda v, c, m, n: money(m.outstanding_principal),
+                         "overdue_interest": lambda v, c, m, n: money(m.overdue_interest),
+                         "fees": lambda v, c, m, n: money(m.fees),
+                         "days_past_due": lambda v, c, m, n: number(m.days_past_due)}
+    column_formatters_export = {"national_id": _masked_id, "collector": lambda v, c, m, n:
+                                m.collector.username if m.collector else "",
+                                "team": lambda v, c, m, n: m.team.name if m.team else ""}
+    column_filters = [
+        filters.FilterEqual(DebtorAccount.bucket, _l("Bucket"),
+                            options=[(b.value, b.value) for b in Bucket]),
+        filters.FilterEqual(DebtorAccount.debt_group, _l("Debt group"),
+                            options=[(g.value, str(g.value)) for g in DebtGroup]),
+        filters.FilterEqual(DebtorAccount.status, _l("Status"),
+                            options=[(s.value, s.value) for s in AccountStatus]),
+        filters.FilterEqual(DebtorAccount.product, _l("Product"),
+                            options=[(p.value, p.value) for p in Product]),
+        filters.FilterEqual(DebtorAccount.region, _l("Region")),
+        filters.FilterEqual(DebtorAccount.team_id, _l("Team"), options=QueryOptions(_team_options)),
+        filters.FilterEqual(DebtorAccount.collector_id, _l("Collector"),
+                            options=QueryOptions(_collector_options)),
+        filters.FilterEqual(DebtorAccount.account_number, _l("Account no.")),
+    ]
+    form_columns = ["account_number", "customer_name", "national_id", "phone_primary",
+                    "phone_secondary", "product", "outstanding_principal", "overdue_interest",
+                    "fees", "days_past_due", "region", "status", "do_not_contact", "dispute",
+                    "deceased", "fraud_suspect"]
+    form_choices = {"product": [(p.value, p.value) for p in Product],
+                    "status": [(s.value, s.value) for s in AccountStatus]}
+    action_permissions = {"reassign": "accounts.reassign"}
+
+    def get_query(self):
+        return super().get_query().options(*self._eager())
+
+    @staticmethod
+    def _eager():
+        from sqlalchemy.orm import joinedload
+        return [joinedload(DebtorAccount.collector), joinedload(DebtorAccount.team)]
+
+    def edit_form(self, obj=None):
+        form = super().edit_form(obj)
+        allowed = account_actions.editable_fields(current_user)
+        if allowed is not None:
+            for name in [n for n in form._fields if n not in allowed | {"csrf_token",
+                                                                       "edit_version"}]:
+                del form[name]
+        return form
+
+    def on_model_delete(self, model):
+        account_actions.check_deletable(db.session, current_user, model)
+
+    @action("reassign", _l("Reassign to collector"))
+    def action_reassign(self, ids):
+        return self._render_reassign([int(i) for i in ids if str(i).isdigit()])
+
+    def _render_reassign(self, ids, reason="", status=200):
+        accounts = db.session.scalars(
+            select(DebtorAccount).where(DebtorAccount.id.in_(ids),
+                                        security.account_filter(current_user,
+                                                                "accounts.reassign"))
+            .order_by(DebtorAccount.account_number)
+        ).all()
+        choices = account_actions.eligible_collectors(db.session, current_user)
+        return self.render("admin/reassign.html", accounts=accounts, choices=choices,
+                           reason=reason, back=url_for(".index_view")), status
+
+    @expose("/reassign/", methods=("POST",))
+    def reassign_view(self):
+        if not security.can(current_user, "accounts.reassign"):
+            abort(403)
+        ids = [int(i) for i in request.form.getlist("account_id") if i.isdigit()]
+        team_id, _sep, collector_id = request.form.get("target", "").partition(":")
+        reason = request.form.get("reason", "")
+        try:
+            if not (team_id.isdigit() and collector_id.isdigit()):
+                raise DomainError(_("Choose the collector who takes over the accounts."))
+            made = account_actions.reassign_accounts(db.session, current_user, ids,
+                                                     int(team_id), int(collector_id), reason)
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+            return self._render_reassign(ids, reason, status=400)
+        flash(_("%(n)d account(s) reassigned to %(who)s.", n=len(made),
+                who=escape(made[0].collector.full_name)), "success")
+        return redirect(url_for(".index_view"))

@@ -1,0 +1,31 @@
+"""Assignment history: read-only; new assignments come from the reassign action."""
+
+from flask_admin.contrib.sqla import filters
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
+
+from admin_views.base import ReadOnlyView
+from models import Assignment
+
+
+class AssignmentView(ReadOnlyView):
+    """Who worked which account, and why it moved."""
+
+    permission = "assignments"
+    column_list = ["account", "collector", "team", "started_at", "ended_at", "assigned_by",
+                   "reason"]
+    column_labels = {"started_at": _l("From"), "ended_at": _l("To"),
+                     "assigned_by": _l("Assigned by")}
+    column_sortable_list = ["started_at", "ended_at"]
+    column_default_sort = [("started_at", True), ("id", True)]
+    column_filters = [
+        filters.FilterEqual(Assignment.collector_id, _l("Collector id")),
+        filters.FilterEqual(Assignment.team_id, _l("Team id")),
+        filters.FilterEqual(Assignment.account_id, _l("Account id")),
+        filters.FilterEmpty(Assignment.ended_at, _l("Active (no end)")),
+    ]
+
+    def get_query(self):
+        return super().get_query().options(
+            joinedload(Assignment.account), joinedload(Assignment.collector),
+            joinedload(Assignment.team), joinedload(Assignment.assigned_by))

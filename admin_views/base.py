@@ -1,0 +1,234 @@
+"""The one base ModelView: access, row scope, stale-edit checks, safe errors and exports."""
+
+import re
+from datetime import datetime
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_admin import expose
+from flask_admin.contrib.sqla import ModelView
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.utils import secure_filename
+from wtforms import HiddenField
+
+from models.errors import DomainError, StaleEdit
+from portal import security
+from portal.exports import csv_stream, xlsx_stream
+from portal.extensions import db
+
+_UNIQUE_COLUMN = re.compile(r"(?:UNIQUE constraint failed: \w+\.(\w+)|Key \((\w+)\)=)")
+
+
+class PortalModelView(ModelView):
+    """Base of every model view: permissions come from portal.security, never from the view."""
+
+    permission = "dashboard"  # prefix of "<prefix>.view/.edit/.create/.delete/.export"
+    page_size = 25
+    page_size_options = (25, 50, 100)
+    can_set_page_size = True
+    can_view_details = True
+    export_types = ["csv", "xlsx"]
+    form_excluded_columns = ["version", "created_at", "updated_at"]
+    column_display_pk = False
+    list_template = "admin/portal_list.html"
+    details_template = "admin/portal_details.html"
+
+    def __init__(self, model, session=None, **kwargs):
+        super().__init__(model, session or db, **kwargs)
+
+    # --- access -----------------------------------------------------------------------------
+    def _can(self, verb: str) -> bool:
+        name = f"{self.permission}.{verb}"
+        return name in security.PERMISSIONS and security.can(current_user, name)
+
+    def is_accessible(self) -> bool:
+        return current_user.is_authenticated and self._can("view")
+
+    def inaccessible_callback(self, name, **kwargs):
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        abort(403)
+
+    @property
+    def can_create(self) -> bool:
+        return self._can("create")
+
+    @property
+    def can_edit(self) -> bool:
+        return self._can("edit")
+
+    @property
+    def can_delete(self) -> bool:
+        return self._can("delete")
+
+    @property
+    def can_export(self) -> bool:
+        return self._can("export")
+
+    def is_action_allowed(self, name: str) -> bool:
+        allowed = getattr(self, "action_permissions", {}).get(name)
+        if name == "delete":
+            return self.can_delete and super().is_action_allowed(name)
+        return bool(allowed) and security.can(current_user, allowed)
+
+    # --- row scope: list, count, get-one, export and actions all pass through here ---------
+    def scope_clause(self):
+        return security.ROW_FILTERS[self.model](current_user)
+
+    def get_query(self):
+        return super().get_query().filter(self.scope_clause())
+
+    def get_count_query(self):
+        return super().get_count_query().filter(self.scope_clause())
+
+    def get_one(self, id):
+        if not str(id).isdigit():
+            abort(404)
+        row = self.get_query().filter(self.model.id == int(id)).one_or_none()
+        if row is None:
+            abort(404)
+        return row
+
+    # --- optimistic locking -----------------------------------------------------------------
+    def scaffold_form(self):
+        form_class = super().scaffold_form()
+        if hasattr(self.model, "version"):
+            # The version the user started from travels with the form (hidden field).
+            form_class.edit_version = HiddenField()
+        return form_class
+
+    def edit_form(self, obj=None):
+        form = super().edit_form(obj)
+        if request.method == "GET" and obj is not None and "edit_version" in form:
+            form.edit_version.data = obj.version
+        return form
+
+    # Form fields that are inputs to domain code, not model attributes: populate_obj skips them.
+    transient_fields: tuple[str, ...] = ()
+
+    def _without_transients(self, form, save):
+        names = (*self.transient_fields, "edit_version")
+        form.transient = {n: form[n].data for n in names if n in form}
+        removed = {n: form._fields.pop(n) for n in names if n in form._fields}
+        try:
+            return save()
+        finally:
+            form._fields.update(removed)
+
+    def create_model(self, form):
+        return self._without_transients(form, lambda: super(PortalModelView, self)
+                                        .create_model(form))
+
+    def check_not_stale(self, form, model) -> None:
+        """Refuse a save made from an older version of the record than the current one."""
+        field = form._fields.get("edit_version")
+        if field is None or not hasattr(model, "version"):
+            return
+        if str(field.data or "") != str(model.version):
+            raise StaleEdit(_("Someone else saved a newer version of this record while you were "
+                              "editing. Nothing was overwritten: reload the page to see their "
+                              "change, then apply yours again."))
+
+    def update_model(self, form, model):
+        try:
+            self.check_not_stale(form, model)
+        except DomainError as exc:
+            flash(exc.message, "error")
+            return False
+        return self._without_transients(form, lambda: super(PortalModelView, self)
+                                        .update_model(form, model))
+
+    # --- errors: a message the user can act on, never raw SQL -------------------------------
+    def handle_view_exception(self, exc: Exception) -> bool:
+        if isinstance(exc, DomainError):
+            flash(exc.message, "error")
+            return True
+        if isinstance(exc, StaleDataError):
+            flash(_("Someone else changed this record at the same moment. Nothing was "
+                    "overwritten: reload and try again."), "error")
+            return True
+        if isinstance(exc, IntegrityError):
+            flash(self.integrity_message(exc), "error")
+            return True
+        if isinstance(exc, OperationalError):
+            flash(_("The database is busy or unavailable; nothing was saved. Try again."), "error")
+            return True
+        return super().handle_view_exception(exc)
+
+    def integrity_message(self, exc: IntegrityError) -> str:
+        """Explain a constraint failure by naming the field, without database text."""
+        found = _UNIQUE_COLUMN.search(str(exc.orig))
+        if found:
+            column = found.group(1) or found.group(2)
+            label = self.column_labels.get(column, column.replace("_", " ")) if self.column_labels \
+                else column.replace("_", " ")
+            return _("Another record already has this %(field)s.", field=str(label).lower())
+        return _("This change conflicts with other records (it is still referenced or would "
+                 "duplicate one). Nothing was saved.")
+
+    # --- exports: streamed, capped, escaped -------------------------------------------------
+    def export_rows(self):
+        """Yield one list of export values per row in scope, in bounded batches."""
+        view_args = self._get_list_extra_args()
+        sort = self._get_column_by_idx(view_args.sort)
+        cap = current_app.config["EXPORT_MAX_ROWS"]
+        _count, query = self.get_list(0, sort[0] if sort else None, view_args.sort_desc,
+                                      view_args.search, view_args.filters, execute=False,
+                                      page_size=cap)
+        for row in query.yield_per(1000):
+            yield [self.get_export_value(row, column) for column, _label in self._export_columns]
+
+    @expose("/export/<export_type>/")
+    def export(self, export_type: str):
+        if not self.can_export or export_type not in self.export_types:
+            abort(403)
+        header = [str(label) for _column, label in self._export_columns]
+        stamp = datetime.now().strftime("%Y%m%d-%H%M")
+        name = secure_filename(f"{self.endpoint}-{stamp}.{export_type}")
+        if export_type == "csv":
+            body, mimetype = csv_stream(header, self.export_rows()), "text/csv; charset=utf-8"
+        else:
+            body = xlsx_stream(header, self.export_rows())
+            mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        return Response(stream_with_context(body), mimetype=mimetype,
+                        headers={"Content-Disposition": f"attachment; filename={name}"})
+
+
+class ReadOnlyView(PortalModelView):
+    """A model view nobody edits through the portal (history, audit)."""
+
+    @property
+    def can_create(self) -> bool:
+        return False
+
+    @property
+    def can_edit(self) -> bool:
+        return False
+
+    @property
+    def can_delete(self) -> bool:
+        return False
+
+
+class QueryOptions:
+    """Filter options read from the database at request time (Flask-Admin caches at start)."""
+
+    def __init__(self, load):
+        self.load = load
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __iter__(self):
+        return iter(self.load())

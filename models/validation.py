@@ -1,0 +1,104 @@
+"""Field rules shared by every way data enters: forms, CSV import, CLI and tests."""
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+from models.errors import ValidationError
+
+# Bidirectional overrides and other invisible controls can disguise text in lists and exports.
+_FORBIDDEN_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn"}
+_ACCOUNT_NUMBER = re.compile(r"^[A-Z0-9][A-Z0-9-]{5,31}$")
+_NATIONAL_ID = re.compile(r"^(\d{9}|\d{12})$")
+_PHONE = re.compile(r"^\+?\d[\d ]{7,18}$")
+_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+_EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+
+
+def plain_text(label: str, value: str | None, max_length: int, required: bool = True) -> str:
+    """Return trimmed NFC text without markup or control characters, or raise."""
+    text = unicodedata.normalize("NFC", (value or "").strip())
+    if required and not text:
+        raise ValidationError(f"{label} is required.")
+    if len(text) > max_length:
+        raise ValidationError(f"{label} is longer than {max_length} characters.")
+    if "<" in text or ">" in text:
+        raise ValidationError(f"{label} must not contain < or > characters.")
+    if any(unicodedata.category(ch) in _FORBIDDEN_CATEGORIES for ch in text):
+        raise ValidationError(f"{label} contains invisible or control characters.")
+    return text
+
+
+def _matching(label: str, value: str | None, pattern: re.Pattern, hint: str,
+              required: bool = True) -> str:
+    text = (value or "").strip()
+    if not text and not required:
+        return ""
+    if not pattern.match(text):
+        raise ValidationError(f"{label} {hint}")
+    return text
+
+
+def account_number(value: str | None) -> str:
+    """Validate an account number: 6-32 capital letters, digits or dashes."""
+    return _matching("Account number", (value or "").upper(), _ACCOUNT_NUMBER,
+                     "must be 6-32 capital letters, digits or dashes.")
+
+
+def national_id(value: str | None) -> str:
+    """Validate a Vietnamese national ID: 9 digits (CMND) or 12 digits (CCCD)."""
+    return _matching("National ID", value, _NATIONAL_ID, "must be 9 or 12 digits.")
+
+
+def phone(label: str, value: str | None, required: bool = False) -> str:
+    """Validate a phone number: digits and spaces, optional leading +."""
+    return _matching(label, value, _PHONE, "must be 8-19 digits, optionally starting with +.",
+                     required=required)
+
+
+def username(value: str | None) -> str:
+    """Validate a login name: lower-case letters, digits, dot, dash, underscore."""
+    return _matching("Username", (value or "").strip(), _USERNAME,
+                     "must be 2-64 lower-case letters, digits, '.', '-' or '_'.")
+
+
+def email(value: str | None) -> str:
+    """Validate an e-mail address."""
+    text = (value or "").strip()
+    if len(text) > 254:
+        raise ValidationError("E-mail is longer than 254 characters.")
+    return _matching("E-mail", text, _EMAIL, "is not a valid e-mail address.")
+
+
+def money(label: str, value) -> Decimal:
+    """Return a non-negative amount with at most 2 decimals, or raise."""
+    try:
+        amount = Decimal(str(value).replace(",", "").strip()) if value not in (None, "") \
+            else Decimal(0)
+    except (InvalidOperation, ValueError):
+        raise ValidationError(f"{label} is not a number.") from None
+    if not amount.is_finite() or amount < 0:
+        raise ValidationError(f"{label} must be zero or more.")
+    if amount >= Decimal("1e16"):
+        raise ValidationError(f"{label} is too large.")
+    return amount.quantize(Decimal("0.01"))
+
+
+def whole_number(label: str, value, minimum: int = 0, maximum: int = 100_000) -> int:
+    """Return an integer within bounds, or raise."""
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        raise ValidationError(f"{label} must be a whole number.") from None
+    if not minimum <= number <= maximum:
+        raise ValidationError(f"{label} must be between {minimum} and {maximum}.")
+    return number
+
+
+def choice(label: str, value, allowed) -> str:
+    """Return the value if it is one of the allowed ones, or raise."""
+    text = str(value or "").strip()
+    options = [str(a) for a in allowed]
+    if text not in options:
+        raise ValidationError(f"{label} must be one of: {', '.join(options)}.")
+    return text

@@ -1,0 +1,52 @@
+"""Command-line interface: thin click commands over plain functions."""
+
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from tqdm import tqdm
+
+from portal import audit
+from portal.extensions import db
+
+
+def _as_cli(name: str) -> None:
+    """Attribute audit entries of this command to the CLI."""
+    audit.current_actor.set(f"cli:{name}")
+    audit.current_request_id.set(audit.new_request_id())
+
+
+@click.command("seed-demo")
+@click.option("--accounts", default=5000, show_default=True, help="How many demo accounts.")
+def seed_demo_command(accounts: int) -> None:
+    """Load demo users, teams, staff and accounts (running it twice changes nothing)."""
+    from portal.auth import hasher
+    from portal.demo import DEMO_PASSWORD, seed_demo
+
+    _as_cli("seed-demo")
+    with tqdm(total=accounts, desc="accounts", unit="acct", disable=None) as bar:
+        result = seed_demo(db.session, hasher().hash(DEMO_PASSWORD), accounts, bar.update)
+    db.session.commit()
+    click.echo(f"Demo data ready: {result['teams']} teams, "
+               f"{result['accounts_created']} new accounts.")
+
+
+audit_cli = AppGroup("audit", help="Audit trail commands.")
+
+
+@audit_cli.command("verify")
+def audit_verify() -> None:
+    """Check the audit chain; exit 1 naming the first bad entry."""
+    result = audit.verify(db.session, current_app.config["AUDIT_KEY"].encode())
+    click.echo(result.message)
+    sys.exit(0 if result.ok else 1)
+
+
+def register_cli(app: Flask) -> None:
+    """Attach every command to the app."""
+    from portal.imports_cli import accounts_cli
+
+    app.cli.add_command(seed_demo_command)
+    app.cli.add_command(audit_cli)
+    app.cli.add_command(accounts_cli)

@@ -1,0 +1,230 @@
+"""Roles, permissions and row-level scopes: the one place every view, export and command asks."""
+
+from enum import IntEnum
+
+from sqlalchemy import Select, and_, exists, false, or_, select, true
+from sqlalchemy.orm import Session
+
+from models import Assignment, DebtorAccount, Role, Team, TeamMembership, User
+from models.base import utcnow
+from models.errors import NotFound, PermissionDenied
+
+
+class Scope(IntEnum):
+    """How far a permission reaches; a larger value sees more."""
+
+    NONE = 0
+    OWN = 1
+    TEAM = 2
+    ALL = 3
+
+
+A, T, OWN = Scope.ALL, Scope.TEAM, Scope.OWN
+
+# The permission matrix as data: permission -> {role: scope}. README's table is generated
+# from it and the route-sweep tests read it, so change it here and nowhere else.
+PERMISSIONS: dict[str, dict[Role, Scope]] = {
+    "dashboard.view": {r: A for r in Role},
+    "users.view": {Role.ADMIN: A, Role.AUDITOR: A, Role.TEAM_LEAD: T},
+    "users.edit": {Role.ADMIN: A},
+    "users.create": {Role.ADMIN: A},
+    "users.export": {Role.ADMIN: A, Role.AUDITOR: A},
+    "users.deactivate": {Role.ADMIN: A},
+    "teams.view": {Role.ADMIN: A, Role.AUDITOR: A, Role.TEAM_LEAD: T, Role.COLLECTOR: T},
+    "teams.edit": {Role.ADMIN: A},
+    "teams.create": {Role.ADMIN: A},
+    "teams.delete": {Role.ADMIN: A},
+    "teams.export": {Role.ADMIN: A, Role.AUDITOR: A},
+    "memberships.view": {Role.ADMIN: A, Role.AUDITOR: A, Role.TEAM_LEAD: T},
+    "memberships.edit": {Role.ADMIN: A},
+    "memberships.create": {Role.ADMIN: A},
+    "memberships.delete": {Role.ADMIN: A},
+    "memberships.export": {Role.ADMIN: A, Role.AUDITOR: A},
+    "accounts.view": {Role.ADMIN: A, Role.AUDITOR: A, Role.RISK_OFFICER: A,
+                      Role.FRAUD_ANALYST: A, Role.TEAM_LEAD: T, Role.COLLECTOR: OWN},
+    "accounts.edit": {Role.ADMIN: A, Role.TEAM_LEAD: T},
+    "accounts.create": {Role.ADMIN: A},
+    "accounts.delete": {Role.ADMIN: A},
+    "accounts.import": {Role.ADMIN: A},
+    "accounts.export": {Role.ADMIN: A, Role.AUDITOR: A, Role.TEAM_LEAD: T},
+    "accounts.reassign": {Role.ADMIN: A, Role.TEAM_LEAD: T},
+    "accounts.national_id": {Role.ADMIN: A, Role.FRAUD_ANALYST: A, Role.AUDITOR: A},
+    "accounts.phones": {Role.ADMIN: A, Role.FRAUD_ANALYST: A, Role.TEAM_LEAD: T,
+                        Role.COLLECTOR: OWN},
+    "assignments.view": {Role.ADMIN: A, Role.AUDITOR: A, Role.TEAM_LEAD: T, Role.COLLECTOR: OWN},
+    "assignments.export": {Role.ADMIN: A, Role.AUDITOR: A, Role.TEAM_LEAD: T},
+    "audit.view": {Role.ADMIN: A, Role.AUDITOR: A},
+    "audit.export": {Role.ADMIN: A, Role.AUDITOR: A},
+}
+
+
+def scope_of(user: User | None, permission: str) -> Scope:
+    """Return the widest scope any of the user's roles gives for the permission."""
+    if user is None or not user.active:
+        return Scope.NONE
+    grants = PERMISSIONS[permission]
+    return max((grants.get(role, Scope.NONE) for role in user.roles), default=Scope.NONE)
+
+
+def can(user: User | None, permission: str) -> bool:
+    """Tell whether the user holds the permission at any scope."""
+    return scope_of(user, permission) > Scope.NONE
+
+
+def require(user: User | None, permission: str) -> Scope:
+    """Return the user's scope for the permission or raise PermissionDenied."""
+    scope = scope_of(user, permission)
+    if scope == Scope.NONE:
+        raise PermissionDenied("You do not have permission to do this.")
+    return scope
+
+
+def led_team_ids(user: User) -> Select:
+    """Select the ids of teams the user leads (as team lead or as a lead member today)."""
+    today = utcnow().date()
+    member_lead = select(TeamMembership.team_id).where(
+        TeamMembership.user_id == user.id,
+        TeamMembership.role_in_team == "lead",
+        TeamMembership.from_date <= today,
+        or_(TeamMembership.to_date.is_(None), TeamMembership.to_date >= today),
+    )
+    return select(Team.id).where(Team.lead_id == user.id).union(member_lead)
+
+
+def member_team_ids(user: User) -> Select:
+    """Select the ids of teams the user belongs to today, in any role."""
+    today = utcnow().date()
+    return select(TeamMembership.team_id).where(
+        TeamMembership.user_id == user.id,
+        TeamMembership.from_date <= today,
+        or_(TeamMembership.to_date.is_(None), TeamMembership.to_date >= today),
+    ).union(select(Team.id).where(Team.lead_id == user.id))
+
+
+def account_filter(user: User | None, permission: str = "accounts.view"):
+    """Return a WHERE clause limiting DebtorAccount rows to the user's scope."""
+    scope = scope_of(user, permission)
+    if scope == Scope.ALL:
+        return true()
+    if scope == Scope.TEAM:
+        return or_(DebtorAccount.team_id.in_(led_team_ids(user)),
+                   DebtorAccount.collector_id == user.id)
+    if scope == Scope.OWN:
+        return DebtorAccount.collector_id == user.id
+    return false()
+
+
+def assignment_filter(user: User | None):
+    """Return a WHERE clause limiting Assignment rows to the user's scope."""
+    scope = scope_of(user, "assignments.view")
+    if scope == Scope.ALL:
+        return true()
+    if scope == Scope.TEAM:
+        return or_(Assignment.team_id.in_(led_team_ids(user)), Assignment.collector_id == user.id)
+    if scope == Scope.OWN:
+        return Assignment.collector_id == user.id
+    return false()
+
+
+def team_filter(user: User | None, permission: str = "teams.view"):
+    """Return a WHERE clause limiting Team rows to the user's scope."""
+    scope = scope_of(user, permission)
+    if scope == Scope.ALL:
+        return true()
+    if scope >= Scope.OWN:
+        return Team.id.in_(member_team_ids(user))
+    return false()
+
+
+def membership_filter(user: User | None):
+    """Return a WHERE clause limiting TeamMembership rows to the user's scope."""
+    scope = scope_of(user, "memberships.view")
+    if scope == Scope.ALL:
+        return true()
+    if scope >= Scope.OWN:
+        return TeamMembership.team_id.in_(led_team_ids(user))
+    return false()
+
+
+def user_filter(user: User | None):
+    """Return a WHERE clause limiting User rows: team leads see their own teams' members."""
+    scope = scope_of(user, "users.view")
+    if scope == Scope.ALL:
+        return true()
+    if scope >= Scope.OWN:
+        in_team = exists().where(TeamMembership.user_id == User.id,
+                                 TeamMembership.team_id.in_(led_team_ids(user)))
+        return or_(User.id == user.id, in_team)
+    return false()
+
+
+ROW_FILTERS = {
+    DebtorAccount: account_filter,
+    Assignment: assignment_filter,
+    Team: team_filter,
+    TeamMembership: membership_filter,
+    User: user_filter,
+}
+
+
+def scoped(stmt: Select, model: type, user: User | None) -> Select:
+    """Apply the user's row scope for the model to a SELECT."""
+    return stmt.where(ROW_FILTERS[model](user))
+
+
+def get_scoped(session: Session, model: type, ident, user: User | None):
+    """Load one row by id inside the user's scope, or raise NotFound."""
+    row = session.scalars(
+        scoped(select(model).where(model.id == ident), model, user)
+    ).one_or_none()
+    if row is None:
+        raise NotFound("That record does not exist or is outside your access.")
+    return row
+
+
+def may_manage_team(user: User, team: Team, session: Session) -> bool:
+    """Tell whether the user may reassign accounts within the team."""
+    scope = scope_of(user, "accounts.reassign")
+    if scope == Scope.ALL:
+        return True
+    if scope == Scope.TEAM:
+        return team.id in session.scalars(led_team_ids(user)).all()
+    return False
+
+
+def mask(value: str, visible: int = 3) -> str:
+    """Mask all but the last few characters of personal data."""
+    value = value or ""
+    if len(value) <= visible:
+        return "•" * len(value)
+    return "•" * (len(value) - visible) + value[-visible:]
+
+
+def shown_national_id(user: User | None, account: DebtorAccount) -> str:
+    """Return the national ID as this user may see it."""
+    return account.national_id if can(user, "accounts.national_id") else mask(account.national_id)
+
+
+def shown_phone(user: User | None, phone: str) -> str:
+    """Return a phone number as this user may see it."""
+    return phone if can(user, "accounts.phones") else mask(phone)
+
+
+def check_account_access(user: User | None, account: DebtorAccount, permission: str,
+                         session: Session) -> None:
+    """Raise PermissionDenied unless the account lies in the user's scope for the permission."""
+    clause = and_(DebtorAccount.id == account.id, account_filter(user, permission))
+    if not session.scalar(select(exists().where(clause))):
+        raise PermissionDenied("This account is outside your access.")
+
+
+def matrix_markdown() -> str:
+    """Render the permission matrix as the Markdown table README shows."""
+    roles = list(Role)
+    marks = {Scope.ALL: "all", Scope.TEAM: "team", Scope.OWN: "own", Scope.NONE: "-"}
+    lines = ["| permission | " + " | ".join(r.value for r in roles) + " |",
+             "|---|" + "---|" * len(roles)]
+    for name, grants in PERMISSIONS.items():
+        cells = [marks[grants.get(r, Scope.NONE)] for r in roles]
+        lines.append(f"| `{name}` | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
