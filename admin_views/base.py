@@ -60,6 +60,20 @@ class PortalModelView(ModelView):
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         abort(403)
 
+    _VERB_OF_VIEW = {"create_view": "can_create", "edit_view": "can_edit",
+                     "delete_view": "can_delete", "ajax_update": "can_edit",
+                     "export": "can_export", "details_view": "can_view_details"}
+
+    def _handle_view(self, name, **kwargs):
+        refused = super()._handle_view(name, **kwargs)
+        if refused is not None:
+            return refused
+        # Refuse outright instead of Flask-Admin's silent redirect to the list.
+        flag = self._VERB_OF_VIEW.get(name)
+        if flag and not getattr(self, flag):
+            abort(403)
+        return None
+
     @property
     def can_create(self) -> bool:
         return self._can("create")

@@ -79,5 +79,11 @@ def _register_request_hooks(app: Flask) -> None:
         user = current_user if current_user and current_user.is_authenticated else None
         audit.current_actor.set(user.username if user else "anonymous")
 
+    @app.teardown_request
+    def _unbind_actor(_exc):
+        # Threads are reused between requests: never let one request's actor leak into the next.
+        audit.current_actor.set("system")
+        audit.current_request_id.set("")
+
     app.before_request(reject_foreign_redirects)
     app.after_request(apply_security_headers)

@@ -46,7 +46,8 @@ def _is_audited(obj: Any) -> bool:
 
 
 def _identity(obj: Any) -> str:
-    ident = inspect(obj).identity or ()
+    # New rows have no identity key yet in after_flush, but their primary key is populated.
+    ident = inspect(obj).mapper.primary_key_from_instance(obj)
     return ",".join(str(part) for part in ident)
 
 
