@@ -43,7 +43,7 @@ class UserView(PortalModelView):
                                                                 ("0", _l("No"))]),
         filters.FilterEqual(UserRole.role, _l("Role"), options=[(r.value, r.value) for r in Role]),
     ]
-    form_columns = ["username", "full_name", "email", "active"]
+    form_columns = ["username", "full_name", "email", "role_names", "active", "new_password"]
     form_extra_fields = {
         "role_names": SelectMultipleField(_l("Roles"), choices=[(r.value, r.value) for r in Role]),
         "new_password": PasswordField(_l("New password"), validators=[Optional()],

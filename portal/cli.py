@@ -4,7 +4,7 @@ import sys
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from tqdm import tqdm
 
 from portal import audit
@@ -18,6 +18,7 @@ def _as_cli(name: str) -> None:
 
 
 @click.command("seed-demo")
+@with_appcontext
 @click.option("--accounts", default=5000, show_default=True, help="How many demo accounts.")
 def seed_demo_command(accounts: int) -> None:
     """Load demo users, teams, staff and accounts (running it twice changes nothing)."""
