@@ -1,0 +1,1 @@
+"""Policy document domain: block model, docx import/export, redlines (issue 3 onwards)."""

@@ -1,0 +1,1 @@
+"""Whoosh full-text search behind a small interface (issue 6)."""
