@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi
 
-.PHONY: run test install lint fmt migrate seed serve bench clean
+.PHONY: run dev test install lint fmt migrate seed bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,10 @@ run: seed
 	@echo "  Demo logins (password: demo-password): admin, compliance, reviewer1, reviewer2,"
 	@echo "  lead, collector1, collector2, risk, fraud, auditor"
 	@echo ""
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	$(BIN)/gunicorn --bind 127.0.0.1:5000 --workers 2 --threads 4 --access-logfile - wsgi:app
+
+dev: seed
+	$(BIN)/flask run --debug --host 127.0.0.1 --port 5000
 
 lint: install
 	$(BIN)/ruff check .
