@@ -8,10 +8,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from models import validation as rules
 from models.base import Base, Timestamped, Versioned
+from models.errors import N_
 from models.team import Team
 from models.user import User
 
 MONEY = Numeric(18, 2)
+MONEY_LABELS = {"outstanding_principal": N_("Outstanding principal"),
+                "overdue_interest": N_("Overdue interest"), "fees": N_("Fees")}
 
 
 class Product(StrEnum):
@@ -124,7 +127,7 @@ class DebtorAccount(Timestamped, Versioned, Base):
     @validates("days_past_due")
     def _derive_delinquency(self, _key: str, value: int) -> int:
         """Keep bucket and debt group in step with days past due."""
-        value = rules.whole_number("Days past due", value if value is not None else 0)
+        value = rules.whole_number(N_("Days past due"), value if value is not None else 0)
         self.bucket = bucket_for(value).value
         self.debt_group = int(debt_group_for(value))
         return value
@@ -135,11 +138,11 @@ class DebtorAccount(Timestamped, Versioned, Base):
 
     @validates("customer_name")
     def _check_name(self, _key: str, value: str) -> str:
-        return rules.plain_text("Customer name", value, 200)
+        return rules.plain_text(N_("Customer name"), value, 200)
 
     @validates("region")
     def _check_region(self, _key: str, value: str) -> str:
-        return rules.plain_text("Region", value, 80)
+        return rules.plain_text(N_("Region"), value, 80)
 
     @validates("national_id")
     def _check_national_id(self, _key: str, value: str) -> str:
@@ -147,20 +150,20 @@ class DebtorAccount(Timestamped, Versioned, Base):
 
     @validates("phone_primary", "phone_secondary")
     def _check_phone(self, key: str, value: str) -> str:
-        label = "Primary phone" if key == "phone_primary" else "Secondary phone"
+        label = N_("Primary phone") if key == "phone_primary" else N_("Secondary phone")
         return rules.phone(label, value)
 
     @validates("outstanding_principal", "overdue_interest", "fees")
     def _check_money(self, key: str, value) -> Decimal:
-        return rules.money(key.replace("_", " ").capitalize(), value)
+        return rules.money(MONEY_LABELS[key], value)
 
     @validates("product")
     def _check_product(self, _key: str, value: str) -> str:
-        return rules.choice("Product", value, [p.value for p in Product])
+        return rules.choice(N_("Product"), value, [p.value for p in Product])
 
     @validates("status")
     def _check_status(self, _key: str, value: str) -> str:
-        return rules.choice("Status", value, [s.value for s in AccountStatus])
+        return rules.choice(N_("Status"), value, [s.value for s in AccountStatus])
 
     @property
     def total_due(self) -> Decimal:

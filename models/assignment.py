@@ -60,7 +60,7 @@ def clean_reason(reason: str) -> str:
     if not reason:
         raise ValidationError("A reason is required for every assignment.")
     if len(reason) > MAX_REASON:
-        raise ValidationError(f"The reason is longer than {MAX_REASON} characters.")
+        raise ValidationError("The reason is longer than %(n)d characters.", n=MAX_REASON)
     return reason
 
 
@@ -75,9 +75,10 @@ def assign(
     """Close each account's open assignment and open a new one to the collector."""
     reason = clean_reason(reason)
     if not collector.active:
-        raise ValidationError(f"{collector.full_name} is deactivated and cannot take accounts.")
+        raise ValidationError("%(name)s is deactivated and cannot take accounts.",
+                              name=collector.full_name)
     if not collector.has_role(Role.COLLECTOR, Role.TEAM_LEAD):
-        raise ValidationError(f"{collector.full_name} is not a collector.")
+        raise ValidationError("%(name)s is not a collector.", name=collector.full_name)
     accounts = list(accounts)
     open_rows = session.scalars(
         select(Assignment).where(

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from models import validation as rules
 from models.base import Base, Timestamped, Versioned
-from models.errors import ValidationError
+from models.errors import N_, ValidationError
 from models.user import User
 
 
@@ -38,15 +38,15 @@ class Team(Timestamped, Versioned, Base):
 
     @validates("name")
     def _check_name(self, _key: str, value: str) -> str:
-        return rules.plain_text("Team name", value, 120)
+        return rules.plain_text(N_("Team name"), value, 120)
 
     @validates("region")
     def _check_region(self, _key: str, value: str) -> str:
-        return rules.plain_text("Region", value, 80)
+        return rules.plain_text(N_("Region"), value, 80)
 
     @validates("bucket_focus")
     def _check_focus(self, _key: str, value: str) -> str:
-        return rules.plain_text("Bucket focus", value, 40, required=False)
+        return rules.plain_text(N_("Bucket focus"), value, 40, required=False)
 
     def __str__(self) -> str:
         return self.name
@@ -70,7 +70,7 @@ class TeamMembership(Timestamped, Versioned, Base):
 
     @validates("role_in_team")
     def _check_role(self, _key: str, value: str) -> str:
-        return rules.choice("Role in team", value, [r.value for r in MembershipRole])
+        return rules.choice(N_("Role in team"), value, [r.value for r in MembershipRole])
 
     @validates("to_date")
     def _check_dates(self, _key: str, value: date | None) -> date | None:

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from models import validation as rules
 from models.base import Base, Timestamped, Versioned
+from models.errors import N_
 
 
 class Role(StrEnum):
@@ -49,7 +50,7 @@ class User(Timestamped, Versioned, Base):
 
     @validates("full_name")
     def _check_full_name(self, _key: str, value: str) -> str:
-        return rules.plain_text("Full name", value, 200)
+        return rules.plain_text(N_("Full name"), value, 200)
 
     @validates("email")
     def _check_email(self, _key: str, value: str) -> str:

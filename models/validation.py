@@ -4,7 +4,7 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
-from models.errors import ValidationError
+from models.errors import N_, ValidationError
 
 # Bidirectional overrides and other invisible controls can disguise text in lists and exports.
 _FORBIDDEN_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn"}
@@ -19,13 +19,15 @@ def plain_text(label: str, value: str | None, max_length: int, required: bool = 
     """Return trimmed NFC text without markup or control characters, or raise."""
     text = unicodedata.normalize("NFC", (value or "").strip())
     if required and not text:
-        raise ValidationError(f"{label} is required.")
+        raise ValidationError("%(label)s is required.", label=label)
     if len(text) > max_length:
-        raise ValidationError(f"{label} is longer than {max_length} characters.")
+        raise ValidationError("%(label)s is longer than %(n)d characters.", label=label,
+                              n=max_length)
     if "<" in text or ">" in text:
-        raise ValidationError(f"{label} must not contain < or > characters.")
+        raise ValidationError("%(label)s must not contain < or > characters.", label=label)
     if any(unicodedata.category(ch) in _FORBIDDEN_CATEGORIES for ch in text):
-        raise ValidationError(f"{label} contains invisible or control characters.")
+        raise ValidationError("%(label)s contains invisible or control characters.",
+                              label=label)
     return text
 
 
@@ -35,39 +37,41 @@ def _matching(label: str, value: str | None, pattern: re.Pattern, hint: str,
     if not text and not required:
         return ""
     if not pattern.match(text):
-        raise ValidationError(f"{label} {hint}")
+        raise ValidationError(hint, label=label)
     return text
 
 
 def account_number(value: str | None) -> str:
     """Validate an account number: 6-32 capital letters, digits or dashes."""
-    return _matching("Account number", (value or "").upper(), _ACCOUNT_NUMBER,
-                     "must be 6-32 capital letters, digits or dashes.")
+    return _matching(N_("Account number"), (value or "").upper(), _ACCOUNT_NUMBER,
+                     "%(label)s must be 6-32 capital letters, digits or dashes.")
 
 
 def national_id(value: str | None) -> str:
     """Validate a Vietnamese national ID: 9 digits (CMND) or 12 digits (CCCD)."""
-    return _matching("National ID", value, _NATIONAL_ID, "must be 9 or 12 digits.")
+    return _matching(N_("National ID"), value, _NATIONAL_ID, "%(label)s must be 9 or 12 digits.")
 
 
 def phone(label: str, value: str | None, required: bool = False) -> str:
     """Validate a phone number: digits and spaces, optional leading +."""
-    return _matching(label, value, _PHONE, "must be 8-19 digits, optionally starting with +.",
+    return _matching(label, value, _PHONE,
+                     "%(label)s must be 8-19 digits, optionally starting with +.",
                      required=required)
 
 
 def username(value: str | None) -> str:
     """Validate a login name: lower-case letters, digits, dot, dash, underscore."""
-    return _matching("Username", (value or "").strip(), _USERNAME,
-                     "must be 2-64 lower-case letters, digits, '.', '-' or '_'.")
+    return _matching(N_("Username"), (value or "").strip(), _USERNAME,
+                     "%(label)s must be 2-64 lower-case letters, digits, '.', '-' or '_'.")
 
 
 def email(value: str | None) -> str:
     """Validate an e-mail address."""
     text = (value or "").strip()
     if len(text) > 254:
-        raise ValidationError("E-mail is longer than 254 characters.")
-    return _matching("E-mail", text, _EMAIL, "is not a valid e-mail address.")
+        raise ValidationError("%(label)s is longer than %(n)d characters.", label=N_("E-mail"),
+                              n=254)
+    return _matching(N_("E-mail"), text, _EMAIL, "%(label)s is not a valid e-mail address.")
 
 
 def money(label: str, value) -> Decimal:
@@ -76,11 +80,11 @@ def money(label: str, value) -> Decimal:
         amount = Decimal(str(value).replace(",", "").strip()) if value not in (None, "") \
             else Decimal(0)
     except (InvalidOperation, ValueError):
-        raise ValidationError(f"{label} is not a number.") from None
+        raise ValidationError("%(label)s is not a number.", label=label) from None
     if not amount.is_finite() or amount < 0:
-        raise ValidationError(f"{label} must be zero or more.")
+        raise ValidationError("%(label)s must be zero or more.", label=label)
     if amount >= Decimal("1e16"):
-        raise ValidationError(f"{label} is too large.")
+        raise ValidationError("%(label)s is too large.", label=label)
     return amount.quantize(Decimal("0.01"))
 
 
@@ -89,9 +93,10 @@ def whole_number(label: str, value, minimum: int = 0, maximum: int = 100_000) ->
     try:
         number = int(str(value).strip())
     except (TypeError, ValueError):
-        raise ValidationError(f"{label} must be a whole number.") from None
+        raise ValidationError("%(label)s must be a whole number.", label=label) from None
     if not minimum <= number <= maximum:
-        raise ValidationError(f"{label} must be between {minimum} and {maximum}.")
+        raise ValidationError("%(label)s must be between %(low)d and %(high)d.", label=label,
+                              low=minimum, high=maximum)
     return number
 
 
@@ -100,5 +105,6 @@ def choice(label: str, value, allowed) -> str:
     text = str(value or "").strip()
     options = [str(a) for a in allowed]
     if text not in options:
-        raise ValidationError(f"{label} must be one of: {', '.join(options)}.")
+        raise ValidationError("%(label)s must be one of: %(options)s.", label=label,
+                              options=", ".join(options))
     return text

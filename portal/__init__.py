@@ -34,13 +34,28 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _select_locale() -> str:
+    from flask import has_request_context
+
+    if not has_request_context():
+        return "en"  # CLI and background work
     preferred = getattr(current_user, "locale", None) if current_user else None
     return preferred or request.accept_languages.best_match(SUPPORTED_LOCALES) or "en"
 
 
+def _translate(text: str) -> str:
+    """Translate domain messages when a request or app context gives a locale."""
+    from flask import has_app_context
+    from flask_babel import gettext
+
+    return gettext(text) if has_app_context() and text else text
+
+
 def _init_extensions(app: Flask) -> None:
+    from models.errors import set_translator
     from portal import audit
     from portal.database import tune_sqlite
+
+    set_translator(_translate)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(portal_config.ROOT / "migrations"))
