@@ -1,6 +1,8 @@
 """Roles, permissions and row-level scopes: the one place every view, export and command asks."""
 
+from collections.abc import Callable
 from enum import IntEnum
+from typing import Any
 
 from sqlalchemy import Select, and_, exists, false, or_, select, true
 from sqlalchemy.orm import Session
@@ -101,61 +103,56 @@ def member_team_ids(user: User) -> Select:
     ).union(select(Team.id).where(Team.lead_id == user.id))
 
 
-def account_filter(user: User | None, permission: str = "accounts.view"):
-    """Return a WHERE clause limiting DebtorAccount rows to the user's scope."""
-    scope = scope_of(user, permission)
+def _clause_for(scope: Scope, team: Callable[[], Any], own: Callable[[], Any]):
+    """Turn a scope into a WHERE clause; team/own build their clause only when needed."""
     if scope == Scope.ALL:
         return true()
     if scope == Scope.TEAM:
-        return or_(DebtorAccount.team_id.in_(led_team_ids(user)),
-                   DebtorAccount.collector_id == user.id)
+        return team()
     if scope == Scope.OWN:
-        return DebtorAccount.collector_id == user.id
+        return own()
     return false()
+
+
+def account_filter(user: User | None, permission: str = "accounts.view"):
+    """Return a WHERE clause limiting DebtorAccount rows to the user's scope."""
+    return _clause_for(
+        scope_of(user, permission),
+        team=lambda: or_(DebtorAccount.team_id.in_(led_team_ids(user)),
+                         DebtorAccount.collector_id == user.id),
+        own=lambda: DebtorAccount.collector_id == user.id)
 
 
 def assignment_filter(user: User | None):
     """Return a WHERE clause limiting Assignment rows to the user's scope."""
-    scope = scope_of(user, "assignments.view")
-    if scope == Scope.ALL:
-        return true()
-    if scope == Scope.TEAM:
-        return or_(Assignment.team_id.in_(led_team_ids(user)), Assignment.collector_id == user.id)
-    if scope == Scope.OWN:
-        return Assignment.collector_id == user.id
-    return false()
+    return _clause_for(
+        scope_of(user, "assignments.view"),
+        team=lambda: or_(Assignment.team_id.in_(led_team_ids(user)),
+                         Assignment.collector_id == user.id),
+        own=lambda: Assignment.collector_id == user.id)
 
 
 def team_filter(user: User | None, permission: str = "teams.view"):
-    """Return a WHERE clause limiting Team rows to the user's scope."""
-    scope = scope_of(user, permission)
-    if scope == Scope.ALL:
-        return true()
-    if scope >= Scope.OWN:
+    """Return a WHERE clause limiting Team rows to the teams the user belongs to."""
+    def mine():
         return Team.id.in_(member_team_ids(user))
-    return false()
+    return _clause_for(scope_of(user, permission), team=mine, own=mine)
 
 
 def membership_filter(user: User | None):
-    """Return a WHERE clause limiting TeamMembership rows to the user's scope."""
-    scope = scope_of(user, "memberships.view")
-    if scope == Scope.ALL:
-        return true()
-    if scope >= Scope.OWN:
+    """Return a WHERE clause limiting TeamMembership rows to the teams the user leads."""
+    def led():
         return TeamMembership.team_id.in_(led_team_ids(user))
-    return false()
+    return _clause_for(scope_of(user, "memberships.view"), team=led, own=led)
 
 
 def user_filter(user: User | None):
     """Return a WHERE clause limiting User rows: team leads see their own teams' members."""
-    scope = scope_of(user, "users.view")
-    if scope == Scope.ALL:
-        return true()
-    if scope >= Scope.OWN:
+    def colleagues():
         in_team = exists().where(TeamMembership.user_id == User.id,
                                  TeamMembership.team_id.in_(led_team_ids(user)))
         return or_(User.id == user.id, in_team)
-    return false()
+    return _clause_for(scope_of(user, "users.view"), team=colleagues, own=colleagues)
 
 
 ROW_FILTERS = {
