@@ -69,8 +69,15 @@ class AccountView(PortalModelView):
                      "national_id": _l("National ID"), "total_due": _l("Total due (VND)"),
                      "days_past_due": _l("DPD"), "debt_group": _l("Debt group"),
                      "phone_primary": _l("Primary phone"), "phone_secondary": _l("Other phone"),
-                     "outstanding_principal": _l("Principal"), "overdue_interest": _l("Interest"),
-                     "do_not_contact": _l("Do not contact"), "fraud_suspect": _l("Fraud suspect")}
+                     "outstanding_principal": _l("Principal (VND)"),
+                     "overdue_interest": _l("Interest (VND)"), "fees": _l("Fees (VND)"),
+                     "do_not_contact": _l("Do not contact"), "fraud_suspect": _l("Fraud suspect"),
+                     "updated_at": _l("Last updated")}
+    column_descriptions = {
+        "days_past_due": _l("Days past due. The bucket and the SBV debt group follow from it."),
+        "debt_group": _l("State Bank of Vietnam debt group: 1 standard, 2 special mention, "
+                         "3 substandard, 4 doubtful, 5 loss."),
+    }
     column_sortable_list = ["account_number", "customer_name", "days_past_due", "debt_group",
                             "outstanding_principal", "region", "status", "bucket"]
     column_default_sort = [("days_past_due", True), ("id", True)]

@@ -16,6 +16,7 @@ class AssignmentView(ReadOnlyView):
                    "reason"]
     column_labels = {"started_at": _l("From"), "ended_at": _l("To"),
                      "assigned_by": _l("Assigned by")}
+    column_descriptions = {"ended_at": _l("Empty for the account's current assignment.")}
     column_sortable_list = ["started_at", "ended_at"]
     column_default_sort = [("started_at", True), ("id", True)]
     column_filters = [

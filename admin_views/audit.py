@@ -23,8 +23,11 @@ class AuditView(ReadOnlyView):
     column_list = ["seq", "at", "actor", "action", "entity", "entity_id", "changes"]
     column_details_list = ["seq", "at", "actor", "action", "entity", "entity_id", "changes",
                            "request_id", "prev_hash", "hash"]
-    column_labels = {"seq": "#", "at": _l("When"), "entity_id": _l("Record id"),
+    column_labels = {"seq": "#", "at": _l("When"), "entity": _l("Record type"),
+                     "entity_id": _l("Record id"), "changes": _l("What changed"),
                      "request_id": _l("Request id")}
+    column_descriptions = {"changes": _l("Before and after value of each changed field; a "
+                                         "field ending in _id holds the id of another record.")}
     column_sortable_list = ["seq", "at", "actor", "entity"]
     column_default_sort = ("seq", True)
     column_formatters = {"changes": _changes}

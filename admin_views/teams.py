@@ -34,6 +34,7 @@ class MembershipView(PortalModelView):
     column_list = ["team", "user", "role_in_team", "from_date", "to_date"]
     column_labels = {"role_in_team": _l("Role in team"), "from_date": _l("From"),
                      "to_date": _l("To")}
+    column_descriptions = {"to_date": _l("Empty while the membership is current.")}
     column_sortable_list = [("team", "team.name"), ("user", "user.full_name"), "role_in_team",
                             "from_date", "to_date"]
     column_default_sort = [("team_id", False), ("from_date", True)]

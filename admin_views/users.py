@@ -50,6 +50,7 @@ class UserView(PortalModelView):
                                       description=_l("At least 12 characters. Leave empty to "
                                                      "keep the current password.")),
     }
+    form_widget_args = {"role_names": {"size": len(Role)}}  # every role visible, no scrolling
     action_permissions = {"deactivate": "users.deactivate", "unlock": "users.edit"}
 
     transient_fields = ("role_names", "new_password")
