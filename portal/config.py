@@ -95,6 +95,13 @@ DEFAULTS = {
     "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
     "MAX_CONTENT_LENGTH": 60 * 2**20,
     "PASSWORD_MIN_LENGTH": 12,
+    # Also read from the environment in from_environment(); defaults here so an app built
+    # from a plain settings dict (tests, scripts) behaves the same.
+    "LOGIN_MAX_FAILURES": 5,
+    "LOGIN_LOCK_MINUTES": 15,
+    "EXPORT_MAX_ROWS": 100_000,
+    "IMPORT_MAX_BYTES": 50 * 2**20,
+    "ENV": "development",
 }
 
 
