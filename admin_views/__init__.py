@@ -9,6 +9,7 @@ from admin_views.accounts import AccountView
 from admin_views.assignments import AssignmentView
 from admin_views.audit import AuditView
 from admin_views.dashboard import DashboardView
+from admin_views.imports import AccountImportView
 from admin_views.teams import MembershipView, TeamView
 from admin_views.users import UserView
 from models import Assignment, AuditEntry, DebtorAccount, Team, TeamMembership, User
@@ -27,6 +28,8 @@ def init_admin(app: Flask) -> Admin:
                                category=_l("Collections")))
     admin.add_view(AssignmentView(Assignment, name=_l("Assignments"), endpoint="assignments",
                                   category=_l("Collections")))
+    admin.add_view(AccountImportView(name=_l("Import accounts"), endpoint="account_import",
+                                     url="/import/accounts", category=_l("Collections")))
     admin.add_view(TeamView(Team, name=_l("Teams"), endpoint="teams", category=_l("Staff")))
     admin.add_view(MembershipView(TeamMembership, name=_l("Memberships"),
                                   endpoint="memberships", category=_l("Staff")))
