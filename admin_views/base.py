@@ -1,5 +1,6 @@
 """The one base ModelView: access, row scope, stale-edit checks, safe errors and exports."""
 
+import math
 import re
 from datetime import datetime
 
@@ -17,11 +18,13 @@ from flask_admin import expose
 from flask_admin.contrib.sqla import ModelView
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.utils import secure_filename
 from wtforms import HiddenField
 
+from admin_views import listing
 from models.errors import DomainError, StaleEdit
 from portal import security
 from portal.exports import csv_stream, xlsx_stream
@@ -104,7 +107,8 @@ class PortalModelView(ModelView):
         return super().get_query().filter(self.scope_clause())
 
     def get_count_query(self):
-        return super().get_count_query().filter(self.scope_clause())
+        query = listing.bounded_count_query(db.session(), self.model, self.count_cap)
+        return query.filter(self.scope_clause())
 
     def get_one(self, id):
         if not str(id).isdigit():
@@ -113,6 +117,99 @@ class PortalModelView(ModelView):
         if row is None:
             abort(404)
         return row
+
+    # --- list paging: bounded count, numbered pages up to the cap, keyset "Next" beyond ----
+    count_cap = listing.COUNT_CAP
+
+    def _get_list_extra_args(self):
+        view_args = super()._get_list_extra_args()
+        # A cursor belongs to one page: sort, page-size and filter links must not carry it.
+        view_args.extra_args.pop(listing.CURSOR_ARG, None)
+        return view_args
+
+    def list_order(self, sort_column, sort_desc) -> list[listing.KeyPart] | None:
+        """Return the full sort key of a list request, or None if a cursor cannot follow it."""
+        if sort_column is None:
+            defaults = list(self._get_default_order())
+            if any(joins for _attr, joins, _desc in defaults):
+                return None
+            fields = [(attr, desc) for attr, _joins, desc in defaults]
+        elif sort_column in self._sortable_columns and not self._sortable_joins.get(sort_column):
+            fields = [(self._sortable_columns[sort_column], bool(sort_desc))]
+        else:
+            return None
+        return listing.keyset_order(self.model, fields)
+
+    def _current_order(self) -> list[listing.KeyPart] | None:
+        view_args = self._get_list_extra_args()
+        sort = self._get_column_by_idx(view_args.sort)
+        return self.list_order(sort[0] if sort else None, view_args.sort_desc)
+
+    def list_cursor(self) -> list | None:
+        """Return the sort-key values of this list page's "after" cursor (None: OFFSET page)."""
+        # Only the list page follows a cursor; an export link may carry one but starts at row 1.
+        token = request.args.get(listing.CURSOR_ARG)
+        if not token or request.endpoint != f"{self.endpoint}.index_view":
+            return None
+        order = self._current_order()
+        return listing.decode_cursor(order, token) if order else None
+
+    def _apply_sorting(self, query, joins, sort_column, sort_desc):
+        order = self.list_order(sort_column, sort_desc)
+        if order is None:
+            query, joins = super()._apply_sorting(query, joins, sort_column, sort_desc)
+            # Still end on the primary key: ties in any order make OFFSET pages overlap.
+            tiebreak = listing.keyset_order(self.model, []) or []
+            return query.order_by(*listing.order_by_clauses(tiebreak)), joins
+        cursor = self.list_cursor()
+        if cursor is not None:
+            query = query.filter(listing.after_clause(order, cursor))
+        return query.order_by(*listing.order_by_clauses(order)), joins
+
+    def _apply_pagination(self, query, page, page_size):
+        if self.list_cursor() is not None:
+            page = None  # the cursor, not an OFFSET, says where this page starts
+        elif page and page_size and isinstance(self._primary_key, str):
+            # Numbered pages stop at the count cap: a deep OFFSET reads every row it skips.
+            page = min(page, max(math.ceil(self.count_cap / page_size) - 1, 0))
+            return self._deferred_page(query, page, page_size)
+        return super()._apply_pagination(query, page, page_size)
+
+    def _deferred_page(self, query, page: int, page_size: int):
+        """Skip rows on the sort index alone, then load and join only the page's own rows."""
+        pk = getattr(self.model, self._primary_key)
+        ids = query.with_entities(pk).limit(page_size).offset(page * page_size).subquery()
+        return query.filter(pk.in_(select(ids.c[0]))).limit(page_size)
+
+    def render(self, template, **kwargs):
+        if template == self.list_template and kwargs.get("count") is not None:
+            kwargs.update(self._paging_context(kwargs))
+        return super().render(template, **kwargs)
+
+    def _paging_context(self, kwargs: dict) -> dict:
+        """Return the count, page numbers and pager links of a list page with a bounded count."""
+        count, size, data = kwargs["count"], kwargs["page_size"], kwargs["data"]
+        capped = count > self.count_cap
+        shown = min(count, self.count_cap)
+        num_pages = math.ceil(shown / size) if size else kwargs["num_pages"]
+        page = min(kwargs["page"] or 0, max((num_pages or 1) - 1, 0))
+        keyset = self.list_cursor() is not None
+        wants_next = keyset or (capped and page >= num_pages - 1)
+        next_url = self._next_page_url(data[-1]) if wants_next and len(data) == size else None
+        paging = listing.ListPaging(capped=capped, cap=self.count_cap, keyset=keyset,
+                                    first_url=self._get_list_url(
+                                        self._get_list_extra_args().clone(page=None)),
+                                    next_url=next_url)
+        return {"count": listing.ListCount(shown, capped), "num_pages": num_pages,
+                "page": page, "list_paging": paging}
+
+    def _next_page_url(self, last_row) -> str | None:
+        order = self._current_order()
+        if order is None:
+            return None
+        view_args = self._get_list_extra_args()
+        extra = {**view_args.extra_args, listing.CURSOR_ARG: listing.encode_cursor(order, last_row)}
+        return self._get_list_url(view_args.clone(page=None, extra_args=extra))
 
     # --- optimistic locking -----------------------------------------------------------------
     def scaffold_form(self):

@@ -1,0 +1,1 @@
+"""Benchmarks: a data generator and list/export timings against a plain Flask-Admin view."""
