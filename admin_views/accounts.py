@@ -12,26 +12,16 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import or_, select
 
-from admin_views.base import PortalModelView, QueryOptions
+from admin_views import options
+from admin_views.base import PortalModelView
 from admin_views.formatting import money, number
 from admin_views.listing import starts_with
-from models import DebtorAccount, Team, User
+from models import DebtorAccount, User
 from models.account import AccountStatus, Bucket, DebtGroup, Product
 from models.errors import DomainError
 from portal import accounts as account_actions
 from portal import security
 from portal.extensions import db
-
-
-# Filter options are read on every list page: plain (id, name) rows, not whole ORM objects.
-def _team_options():
-    return [tuple(row) for row in db.session.execute(select(Team.id, Team.name)
-                                                      .order_by(Team.name))]
-
-
-def _collector_options():
-    return [tuple(row) for row in db.session.execute(
-        select(User.id, User.full_name).where(User.active.is_(True)).order_by(User.full_name))]
 
 
 def _masked_id(view, context, model, name):
@@ -118,9 +108,9 @@ class AccountView(PortalModelView):
                             options=[(p.value, p.value) for p in Product]),
         filters.FilterEqual(DebtorAccount.region, _l("Region")),
         filters.IntEqualFilter(DebtorAccount.team_id, _l("Team"),
-                               options=QueryOptions(_team_options)),
+                               options=options.TEAMS),
         filters.IntEqualFilter(DebtorAccount.collector_id, _l("Collector"),
-                               options=QueryOptions(_collector_options)),
+                               options=options.ACTIVE_STAFF),
         filters.FilterEqual(DebtorAccount.account_number, _l("Account no.")),
     ]
     form_columns = ["account_number", "customer_name", "national_id", "phone_primary",
@@ -162,6 +152,7 @@ class AccountView(PortalModelView):
         return form
 
     def on_model_delete(self, model):
+        super().on_model_delete(model)
         account_actions.check_deletable(db.session, current_user, model)
 
     @action("reassign", _l("Reassign to collector"))

@@ -4,6 +4,7 @@ from flask_admin.contrib.sqla import filters
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
+from admin_views import options
 from admin_views.base import ReadOnlyView
 from models import Assignment
 
@@ -20,9 +21,10 @@ class AssignmentView(ReadOnlyView):
     column_sortable_list = ["started_at", "ended_at"]
     column_default_sort = [("started_at", True), ("id", True)]
     column_filters = [
-        filters.FilterEqual(Assignment.collector_id, _l("Collector id")),
-        filters.FilterEqual(Assignment.team_id, _l("Team id")),
-        filters.FilterEqual(Assignment.account_id, _l("Account id")),
+        filters.IntEqualFilter(Assignment.collector_id, _l("Collector"),
+                               options=options.ACTIVE_STAFF),
+        filters.IntEqualFilter(Assignment.team_id, _l("Team"), options=options.TEAMS),
+        filters.IntEqualFilter(Assignment.account_id, _l("Account id")),
         filters.FilterEmpty(Assignment.ended_at, _l("Active (no end)")),
     ]
 

@@ -99,6 +99,13 @@ class PortalModelView(ModelView):
             return self.can_delete and super().is_action_allowed(name)
         return bool(allowed) and security.can(current_user, allowed)
 
+    # --- the same permission checks again at the point of writing (defence in depth) -------
+    def on_model_change(self, form, model, is_created):
+        security.require(current_user, f"{self.permission}.{'create' if is_created else 'edit'}")
+
+    def on_model_delete(self, model):
+        security.require(current_user, f"{self.permission}.delete")
+
     # --- row scope: list, count, get-one, export and actions all pass through here ---------
     def scope_clause(self):
         return security.ROW_FILTERS[self.model](current_user)

@@ -3,6 +3,7 @@
 from flask_admin.contrib.sqla import filters
 from flask_babel import lazy_gettext as _l
 
+from admin_views import options
 from admin_views.base import PortalModelView
 from models import MembershipRole, TeamMembership
 
@@ -39,7 +40,8 @@ class MembershipView(PortalModelView):
                             "from_date", "to_date"]
     column_default_sort = [("team_id", False), ("from_date", True)]
     column_filters = [
-        filters.FilterEqual(TeamMembership.team_id, _l("Team id")),
+        filters.IntEqualFilter(TeamMembership.team_id, _l("Team"),
+                               options=options.TEAMS),
         filters.FilterEqual(TeamMembership.role_in_team, _l("Role in team"),
                             options=[(r.value, r.value) for r in MembershipRole]),
         filters.FilterEmpty(TeamMembership.to_date, _l("Still active (no end date)")),

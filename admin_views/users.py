@@ -39,8 +39,7 @@ class UserView(PortalModelView):
     column_formatters = {"roles": _roles}
     column_formatters_export = {"roles": lambda v, c, m, n: " ".join(sorted(m.roles))}
     column_filters = [
-        filters.FilterEqual(User.active, _l("Active"), options=[("1", _l("Yes")),
-                                                                ("0", _l("No"))]),
+        filters.BooleanEqualFilter(User.active, _l("Active")),
         filters.FilterEqual(UserRole.role, _l("Role"), options=[(r.value, r.value) for r in Role]),
     ]
     form_columns = ["username", "full_name", "email", "role_names", "active", "new_password"]
@@ -62,6 +61,7 @@ class UserView(PortalModelView):
         return form
 
     def on_model_change(self, form, model, is_created):
+        super().on_model_change(form, model, is_created)
         was_active = None if is_created else form.active.object_data
         staff.apply_user_changes(current_user, model, form.transient.get("role_names"),
                                  form.transient.get("new_password"), was_active)
