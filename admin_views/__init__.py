@@ -5,6 +5,7 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
+from admin_views import formatting
 from admin_views.accounts import AccountView
 from admin_views.assignments import AssignmentView
 from admin_views.audit import AuditView
@@ -17,6 +18,7 @@ from models import Assignment, AuditEntry, DebtorAccount, Team, TeamMembership, 
 
 def init_admin(app: Flask) -> Admin:
     """Build the admin inside the factory (a module-level Admin breaks a second app)."""
+    app.jinja_env.filters.update(local_time=formatting.local_time, money=formatting.money)
     admin = Admin(
         app,
         name=_l("Collections Portal"),

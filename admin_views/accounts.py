@@ -17,10 +17,10 @@ from admin_views.base import PortalModelView
 from admin_views.formatting import money, number
 from admin_views.listing import starts_with
 from models import DebtorAccount, User
-from models.account import AccountStatus, Bucket, DebtGroup, Product
+from models.account import Bucket, DebtGroup
 from models.errors import DomainError
 from portal import accounts as account_actions
-from portal import security
+from portal import labels, security
 from portal.extensions import db
 
 
@@ -86,7 +86,9 @@ class AccountView(PortalModelView):
                             "outstanding_principal", "region", "status", "bucket"]
     column_default_sort = [("days_past_due", True), ("id", True)]
     column_searchable_list = ["account_number", "customer_name"]
-    column_formatters = {"national_id": _masked_id, "phone_primary": _masked_phone,
+    column_formatters = {"product": labels.formatter(labels.PRODUCT),
+                         "status": labels.formatter(labels.ACCOUNT_STATUS),
+                         "national_id": _masked_id, "phone_primary": _masked_phone,
                          "phone_secondary": _masked_phone, "bucket": _bucket_badge,
                          "flags": _flags, "total_due": lambda v, c, m, n: money(m.total_due),
                          "outstanding_principal": lambda v, c, m, n: money(m.outstanding_principal),
@@ -103,9 +105,9 @@ class AccountView(PortalModelView):
         filters.IntEqualFilter(DebtorAccount.debt_group, _l("Debt group"),
                                options=[(g.value, str(g.value)) for g in DebtGroup]),
         filters.FilterEqual(DebtorAccount.status, _l("Status"),
-                            options=[(s.value, s.value) for s in AccountStatus]),
+                            options=labels.choices(labels.ACCOUNT_STATUS)),
         filters.FilterEqual(DebtorAccount.product, _l("Product"),
-                            options=[(p.value, p.value) for p in Product]),
+                            options=labels.choices(labels.PRODUCT)),
         filters.FilterEqual(DebtorAccount.region, _l("Region")),
         filters.IntEqualFilter(DebtorAccount.team_id, _l("Team"),
                                options=options.TEAMS),
@@ -117,8 +119,8 @@ class AccountView(PortalModelView):
                     "phone_secondary", "product", "outstanding_principal", "overdue_interest",
                     "fees", "days_past_due", "region", "status", "do_not_contact", "dispute",
                     "deceased", "fraud_suspect"]
-    form_choices = {"product": [(p.value, p.value) for p in Product],
-                    "status": [(s.value, s.value) for s in AccountStatus]}
+    form_choices = {"product": labels.choices(labels.PRODUCT),
+                    "status": labels.choices(labels.ACCOUNT_STATUS)}
     action_permissions = {"reassign": "accounts.reassign"}
 
     def get_query(self):

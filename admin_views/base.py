@@ -24,7 +24,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.utils import secure_filename
 from wtforms import HiddenField
 
-from admin_views import listing
+from admin_views import formatting, listing
 from models.errors import DomainError, StaleEdit
 from portal import security
 from portal.exports import csv_stream, xlsx_stream
@@ -45,6 +45,9 @@ class PortalModelView(ModelView):
     form_excluded_columns = ["version", "created_at", "updated_at"]
     column_display_pk = False
     list_template = "admin/portal_list.html"
+    column_type_formatters = formatting.LIST_TYPES
+    column_type_formatters_detail = formatting.DETAIL_TYPES
+    column_type_formatters_export = formatting.EXPORT_TYPES
     details_template = "admin/portal_details.html"
 
     def __init__(self, model, session=None, **kwargs):

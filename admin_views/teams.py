@@ -5,7 +5,8 @@ from flask_babel import lazy_gettext as _l
 
 from admin_views import options
 from admin_views.base import PortalModelView
-from models import MembershipRole, TeamMembership
+from models import TeamMembership
+from portal import labels
 
 USER_LOOKUP = {"fields": ["username", "full_name"], "page_size": 10,
                "placeholder": _l("Type a name or username")}
@@ -43,10 +44,11 @@ class MembershipView(PortalModelView):
         filters.IntEqualFilter(TeamMembership.team_id, _l("Team"),
                                options=options.TEAMS),
         filters.FilterEqual(TeamMembership.role_in_team, _l("Role in team"),
-                            options=[(r.value, r.value) for r in MembershipRole]),
+                            options=labels.choices(labels.MEMBERSHIP_ROLE)),
         filters.FilterEmpty(TeamMembership.to_date, _l("Still active (no end date)")),
     ]
     column_export_list = ["team", "user", "role_in_team", "from_date", "to_date"]
     form_columns = ["team", "user", "role_in_team", "from_date", "to_date"]
-    form_choices = {"role_in_team": [(r.value, r.value) for r in MembershipRole]}
+    form_choices = {"role_in_team": labels.choices(labels.MEMBERSHIP_ROLE)}
+    column_formatters = {"role_in_team": labels.formatter(labels.MEMBERSHIP_ROLE)}
     form_ajax_refs = {"user": USER_LOOKUP, "team": TEAM_LOOKUP}

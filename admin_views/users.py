@@ -13,13 +13,13 @@ from wtforms.validators import Optional
 from admin_views.base import PortalModelView
 from models import Role, User, UserRole
 from models.errors import DomainError
-from portal import staff
+from portal import labels, staff
 from portal.extensions import db
 
 
 def _roles(view, context, model, name):
-    return Markup(" ").join(Markup('<span class="badge badge-info">{}</span>').format(r)
-                            for r in sorted(model.roles))
+    return Markup(" ").join(Markup('<span class="badge badge-info">{}</span>').format(
+        labels.label(labels.ROLE, r)) for r in sorted(model.roles))
 
 
 class UserView(PortalModelView):
@@ -40,11 +40,11 @@ class UserView(PortalModelView):
     column_formatters_export = {"roles": lambda v, c, m, n: " ".join(sorted(m.roles))}
     column_filters = [
         filters.BooleanEqualFilter(User.active, _l("Active")),
-        filters.FilterEqual(UserRole.role, _l("Role"), options=[(r.value, r.value) for r in Role]),
+        filters.FilterEqual(UserRole.role, _l("Role"), options=labels.choices(labels.ROLE)),
     ]
     form_columns = ["username", "full_name", "email", "role_names", "active", "new_password"]
     form_extra_fields = {
-        "role_names": SelectMultipleField(_l("Roles"), choices=[(r.value, r.value) for r in Role]),
+        "role_names": SelectMultipleField(_l("Roles"), choices=labels.choices(labels.ROLE)),
         "new_password": PasswordField(_l("New password"), validators=[Optional()],
                                       description=_l("At least 12 characters. Leave empty to "
                                                      "keep the current password.")),

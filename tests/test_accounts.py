@@ -223,3 +223,20 @@ def test_admin_creates_account_and_duplicate_number_gets_clear_message(app, auth
         created = db.session.scalars(select(DebtorAccount).where(
             DebtorAccount.account_number == "VN7777777777")).all()
         assert len(created) == 1 and created[0].debt_group == 2
+
+
+def test_lists_show_labels_and_local_times_not_codes(app, auth, client):
+    with app.app_context():
+        account = db.session.scalars(select(DebtorAccount).where(
+            DebtorAccount.product == "personal_loan").limit(1)).one()
+        started = db.session.scalar(select(Assignment.started_at).order_by(
+            Assignment.started_at.desc()).limit(1))
+    auth.login("admin")
+    details = client.get(f"/accounts/details/?id={account.id}").get_data(as_text=True)
+    assert "Personal loan" in details and ">personal_loan<" not in details
+    from datetime import UTC, timedelta
+    local = (started.replace(tzinfo=started.tzinfo or UTC).astimezone(UTC)
+             + timedelta(hours=7)).strftime("%Y-%m-%d %H:%M")
+    assert local in client.get("/").get_data(as_text=True)  # Asia/Ho_Chi_Minh is UTC+7
+    audit = client.get("/audit/?flt0_action_equals=update").get_data(as_text=True)
+    assert "&rarr;" in audit or "→" in audit

@@ -1,0 +1,39 @@
+"""Translated labels for stored codes: the database keeps language-neutral values."""
+
+from flask_babel import lazy_gettext as _l
+
+from models import MembershipRole, Role
+from models.account import AccountStatus, Product
+
+PRODUCT = {Product.CREDIT_CARD: _l("Credit card"), Product.PERSONAL_LOAN: _l("Personal loan"),
+           Product.AUTO_LOAN: _l("Auto loan"), Product.MORTGAGE: _l("Mortgage"),
+           Product.CONSUMER_DURABLE: _l("Consumer durable loan"),
+           Product.OVERDRAFT: _l("Overdraft")}
+ACCOUNT_STATUS = {AccountStatus.ACTIVE: _l("Active"),
+                  AccountStatus.RESTRUCTURED: _l("Restructured"),
+                  AccountStatus.LEGAL: _l("Legal action"),
+                  AccountStatus.WRITTEN_OFF: _l("Written off"), AccountStatus.CLOSED: _l("Closed")}
+ROLE = {Role.ADMIN: _l("Administrator"), Role.COMPLIANCE_EDITOR: _l("Compliance editor"),
+        Role.REVIEWER: _l("Reviewer"), Role.TEAM_LEAD: _l("Team lead"),
+        Role.COLLECTOR: _l("Collector"), Role.RISK_OFFICER: _l("Risk officer"),
+        Role.FRAUD_ANALYST: _l("Fraud analyst"), Role.AUDITOR: _l("Auditor")}
+MEMBERSHIP_ROLE = {MembershipRole.LEAD: _l("Lead"), MembershipRole.COLLECTOR: _l("Collector"),
+                   MembershipRole.SUPPORT: _l("Support")}
+
+
+def choices(labels: dict) -> list[tuple[str, object]]:
+    """Return (stored value, label) pairs for a select field or filter."""
+    return [(code.value, label) for code, label in labels.items()]
+
+
+def label(labels: dict, value: str | None) -> str:
+    """Return the label of a stored value, or the value itself when unknown."""
+    for code, text in labels.items():
+        if code.value == value:
+            return str(text)
+    return value or ""
+
+
+def formatter(labels: dict):
+    """Return a Flask-Admin column formatter that shows the label of the column's value."""
+    return lambda view, context, model, name: label(labels, getattr(model, name))
