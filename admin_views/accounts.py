@@ -47,11 +47,14 @@ def prefix_search(search: str, dialect: str):
                *(starts_with(DebtorAccount.customer_name, name, dialect) for name in names))
 
 
+FLAGS = (("do_not_contact", _l("Do not contact")), ("dispute", _l("Dispute")),
+         ("deceased", _l("Deceased")), ("fraud_suspect", _l("Fraud suspect")))
+
+
 def _flags(view, context, model, name):
-    labels = [(model.do_not_contact, _("Do not contact")), (model.dispute, _("Dispute")),
-              (model.deceased, _("Deceased")), (model.fraud_suspect, _("Fraud suspect"))]
+    # Most accounts carry no flag: translate only the ones that are set.
     return Markup(" ").join(Markup('<span class="badge badge-secondary">{}</span>').format(text)
-                            for on, text in labels if on)
+                            for field, text in FLAGS if getattr(model, field))
 
 
 class AccountView(PortalModelView):

@@ -3,22 +3,26 @@
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from babel.numbers import parse_pattern
 from flask_admin.model import typefmt
-from flask_babel import format_decimal, get_locale, to_user_timezone
+from flask_babel import get_locale, to_user_timezone
 from flask_babel import gettext as _
 
 DATE_FORMATS = {"vi": ("%d/%m/%Y", "%d/%m/%Y %H:%M")}
 DEFAULT_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M")
 
 
+GROUPED = parse_pattern("#,##0")  # parsed once: lists format hundreds of amounts a page
+
+
 def money(amount: Decimal | None) -> str:
     """Format an amount in VND without decimals, grouped by the user's locale."""
-    return format_decimal(amount or 0, format="#,##0")
+    return GROUPED.apply(amount or 0, get_locale() or "en")
 
 
 def number(value: int | None) -> str:
     """Format a whole number grouped by the user's locale."""
-    return format_decimal(value or 0, format="#,##0")
+    return GROUPED.apply(value or 0, get_locale() or "en")
 
 
 def _formats() -> tuple[str, str]:

@@ -28,10 +28,8 @@ def choices(labels: dict) -> list[tuple[str, object]]:
 
 def label(labels: dict, value: str | None) -> str:
     """Return the label of a stored value, or the value itself when unknown."""
-    for code, text in labels.items():
-        if code.value == value:
-            return str(text)
-    return value or ""
+    text = labels.get(value)  # StrEnum members hash and compare equal to their values
+    return str(text) if text is not None else value or ""
 
 
 def formatter(labels: dict):

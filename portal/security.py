@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from enum import IntEnum
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Select, and_, exists, false, or_, select, true
@@ -60,12 +61,18 @@ PERMISSIONS: dict[str, dict[Role, Scope]] = {
 }
 
 
+@lru_cache(maxsize=4096)
+def _scope_for_roles(permission: str, roles: frozenset[Role]) -> Scope:
+    grants = PERMISSIONS[permission]
+    return max((grants.get(role, Scope.NONE) for role in roles), default=Scope.NONE)
+
+
 def scope_of(user: User | None, permission: str) -> Scope:
     """Return the widest scope any of the user's roles gives for the permission."""
     if user is None or not user.active:
         return Scope.NONE
-    grants = PERMISSIONS[permission]
-    return max((grants.get(role, Scope.NONE) for role in user.roles), default=Scope.NONE)
+    # Pages ask this many times per row (masking, menus): the matrix is fixed, so memoise.
+    return _scope_for_roles(permission, frozenset(user.roles))
 
 
 def can(user: User | None, permission: str) -> bool:
