@@ -1,5 +1,6 @@
 """Translated labels for stored codes: the database keeps language-neutral values."""
 
+from flask import g
 from flask_babel import lazy_gettext as _l
 
 from models import MembershipRole, Role
@@ -32,6 +33,18 @@ def label(labels: dict, value: str | None) -> str:
     return str(text) if text is not None else value or ""
 
 
+def _translated(labels: dict) -> dict[str, str]:
+    """Return {stored value: label in the request's language}, built once per request."""
+    cache = g.setdefault("translated_labels", {})
+    table = cache.get(id(labels))
+    if table is None:
+        table = cache[id(labels)] = {code.value: str(text) for code, text in labels.items()}
+    return table
+
+
 def formatter(labels: dict):
     """Return a Flask-Admin column formatter that shows the label of the column's value."""
-    return lambda view, context, model, name: label(labels, getattr(model, name))
+    def show(view, context, model, name):
+        value = getattr(model, name)
+        return _translated(labels).get(value, value or "")
+    return show
