@@ -33,6 +33,13 @@ from portal.extensions import db
 _UNIQUE_COLUMN = re.compile(r"(?:UNIQUE constraint failed: \w+\.(\w+)|Key \((\w+)\)=)")
 
 
+def refuse_access():
+    """Send anonymous visitors to the login page (coming back here after); refuse others."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    abort(403)
+
+
 class PortalModelView(ModelView):
     """Base of every model view: permissions come from portal.security, never from the view."""
 
@@ -62,9 +69,7 @@ class PortalModelView(ModelView):
         return current_user.is_authenticated and self._can("view")
 
     def inaccessible_callback(self, name, **kwargs):
-        if not current_user.is_authenticated:
-            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-        abort(403)
+        return refuse_access()
 
     _VERB_OF_VIEW = {"create_view": "can_create", "edit_view": "can_edit",
                      "delete_view": "can_delete", "ajax_update": "can_edit",

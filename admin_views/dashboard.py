@@ -1,10 +1,10 @@
 """Home dashboard: counts in the user's scope and "my work"."""
 
-from flask import redirect, request, url_for
 from flask_admin import AdminIndexView, expose
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from admin_views.base import refuse_access
 from models import Assignment, DebtorAccount, Team, User
 from models.account import Bucket
 from portal import security
@@ -62,7 +62,7 @@ class DashboardView(AdminIndexView):
         return current_user.is_authenticated
 
     def inaccessible_callback(self, name, **kwargs):
-        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        return refuse_access()
 
     @expose("/")
     def index(self):

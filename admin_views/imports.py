@@ -1,11 +1,12 @@
 """Upload page for the bulk account import: a form, a CSV template and the per-row report."""
 
-from flask import Response, abort, current_app, redirect, request, url_for
+from flask import Response, abort, current_app, request
 from flask_admin import BaseView, expose
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import OperationalError
 
+from admin_views.base import refuse_access
 from models.errors import DomainError, PermissionDenied
 from portal import security
 from portal.account_import import ImportLimits, ImportMode, import_accounts, template_csv
@@ -22,9 +23,7 @@ class AccountImportView(BaseView):
         return current_user.is_authenticated and security.can(current_user, "accounts.import")
 
     def inaccessible_callback(self, name, **kwargs):
-        if not current_user.is_authenticated:
-            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-        abort(403)
+        return refuse_access()
 
     def _form(self, error: str = "", mode: str = ImportMode.ALL_OR_NOTHING.value,
               status: int = 200):

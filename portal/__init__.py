@@ -90,15 +90,13 @@ def _register_request_hooks(app: Flask) -> None:
     @app.before_request
     def _bind_actor():
         g.request_id = request.headers.get("X-Request-Id", "")[:64] or audit.new_request_id()
-        audit.current_request_id.set(g.request_id)
         user = current_user if current_user and current_user.is_authenticated else None
-        audit.current_actor.set(user.username if user else "anonymous")
+        audit.bind(user.username if user else "anonymous", g.request_id)
 
     @app.teardown_request
     def _unbind_actor(_exc):
         # Threads are reused between requests: never let one request's actor leak into the next.
-        audit.current_actor.set("system")
-        audit.current_request_id.set("")
+        audit.bind("system", "")
 
     app.before_request(reject_foreign_redirects)
     app.after_request(apply_security_headers)

@@ -180,6 +180,12 @@ def verify(session: Session, key: bytes, batch: int = 5000) -> VerifyResult:
     return VerifyResult(True, checked, f"audit chain intact: {checked} entries verified")
 
 
+def bind(actor: str, request_id: str | None = None) -> None:
+    """Name who acts (and in which request or command) for the entries that follow."""
+    current_actor.set(actor[:64])
+    current_request_id.set(new_request_id() if request_id is None else request_id)
+
+
 def new_request_id() -> str:
     """Return a fresh id that ties together the entries of one request or command."""
     return uuid.uuid4().hex

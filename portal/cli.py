@@ -11,12 +11,6 @@ from portal import audit
 from portal.extensions import db
 
 
-def _as_cli(name: str) -> None:
-    """Attribute audit entries of this command to the CLI."""
-    audit.current_actor.set(f"cli:{name}")
-    audit.current_request_id.set(audit.new_request_id())
-
-
 @click.command("seed-demo")
 @with_appcontext
 @click.option("--accounts", default=5000, show_default=True, help="How many demo accounts.")
@@ -25,7 +19,7 @@ def seed_demo_command(accounts: int) -> None:
     from portal.auth import hasher
     from portal.demo import DEMO_PASSWORD, seed_demo
 
-    _as_cli("seed-demo")
+    audit.bind("cli:seed-demo")
     with tqdm(total=accounts, desc="accounts", unit="acct", disable=None) as bar:
         result = seed_demo(db.session, hasher().hash(DEMO_PASSWORD), accounts, bar.update)
     db.session.commit()

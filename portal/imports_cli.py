@@ -57,8 +57,7 @@ def _actor(username: str) -> User:
 
 def _run(path: Path, mode: str, username: str, shown: int) -> int:
     """Import the file and return the exit code."""
-    audit.current_actor.set(f"cli:{username}")
-    audit.current_request_id.set(audit.new_request_id())
+    audit.bind(f"cli:{username}")
     limits = ImportLimits.from_config(current_app.config)
     try:
         actor = _actor(username)
