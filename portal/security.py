@@ -5,12 +5,11 @@ from enum import IntEnum
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, false, or_, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, exists, false, or_, select, true
 
 from models import Assignment, DebtorAccount, Role, Team, TeamMembership, User
 from models.base import utcnow
-from models.errors import NotFound, PermissionDenied
+from models.errors import PermissionDenied
 
 
 class Scope(IntEnum):
@@ -171,31 +170,6 @@ ROW_FILTERS = {
 }
 
 
-def scoped(stmt: Select, model: type, user: User | None) -> Select:
-    """Apply the user's row scope for the model to a SELECT."""
-    return stmt.where(ROW_FILTERS[model](user))
-
-
-def get_scoped(session: Session, model: type, ident, user: User | None):
-    """Load one row by id inside the user's scope, or raise NotFound."""
-    row = session.scalars(
-        scoped(select(model).where(model.id == ident), model, user)
-    ).one_or_none()
-    if row is None:
-        raise NotFound("That record does not exist or is outside your access.")
-    return row
-
-
-def may_manage_team(user: User, team: Team, session: Session) -> bool:
-    """Tell whether the user may reassign accounts within the team."""
-    scope = scope_of(user, "accounts.reassign")
-    if scope == Scope.ALL:
-        return True
-    if scope == Scope.TEAM:
-        return team.id in session.scalars(led_team_ids(user)).all()
-    return False
-
-
 def mask(value: str, visible: int = 3) -> str:
     """Mask all but the last few characters of personal data."""
     value = value or ""
@@ -212,14 +186,6 @@ def shown_national_id(user: User | None, account: DebtorAccount) -> str:
 def shown_phone(user: User | None, phone: str) -> str:
     """Return a phone number as this user may see it."""
     return phone if can(user, "accounts.phones") else mask(phone)
-
-
-def check_account_access(user: User | None, account: DebtorAccount, permission: str,
-                         session: Session) -> None:
-    """Raise PermissionDenied unless the account lies in the user's scope for the permission."""
-    clause = and_(DebtorAccount.id == account.id, account_filter(user, permission))
-    if not session.scalar(select(exists().where(clause))):
-        raise PermissionDenied("This account is outside your access.")
 
 
 def matrix_markdown() -> str:
