@@ -52,7 +52,9 @@ def _identity(obj: Any) -> str:
 
 
 def _columns(obj: Any):
-    return [a for a in inspect(obj).mapper.column_attrs if a.key not in SKIPPED_FIELDS]
+    # Bulky content (a version's blocks, a blob's bytes) is identified by a hash column instead.
+    skipped = SKIPPED_FIELDS.union(getattr(type(obj), "__audit_skip__", ()))
+    return [a for a in inspect(obj).mapper.column_attrs if a.key not in skipped]
 
 
 def _shown(key: str, value: Any) -> Any:

@@ -40,8 +40,10 @@ def audit_verify() -> None:
 
 def register_cli(app: Flask) -> None:
     """Attach every command to the app."""
+    from portal.documents_cli import documents_cli
     from portal.imports_cli import accounts_cli
 
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(audit_cli)
     app.cli.add_command(accounts_cli)
+    app.cli.add_command(documents_cli)

@@ -7,8 +7,18 @@ from typing import Any
 
 from sqlalchemy import Select, exists, false, or_, select, true
 
-from models import Assignment, DebtorAccount, Role, Team, TeamMembership, User
+from models import (
+    Assignment,
+    DebtorAccount,
+    DocumentVersion,
+    PolicyDocument,
+    Role,
+    Team,
+    TeamMembership,
+    User,
+)
 from models.base import utcnow
+from models.document import VersionStatus
 from models.errors import PermissionDenied
 
 
@@ -55,6 +65,17 @@ PERMISSIONS: dict[str, dict[Role, Scope]] = {
                         Role.COLLECTOR: OWN},
     "assignments.view": {Role.ADMIN: A, Role.AUDITOR: A, Role.TEAM_LEAD: T, Role.COLLECTOR: OWN},
     "assignments.export": {Role.ADMIN: A, Role.AUDITOR: A, Role.TEAM_LEAD: T},
+    "documents.view": {r: A for r in Role},
+    "documents.drafts": {Role.ADMIN: A, Role.COMPLIANCE_EDITOR: A, Role.REVIEWER: A,
+                         Role.AUDITOR: A},
+    "documents.create": {Role.ADMIN: A, Role.COMPLIANCE_EDITOR: A},
+    "documents.edit": {Role.ADMIN: A, Role.COMPLIANCE_EDITOR: A},
+    "documents.upload": {Role.ADMIN: A, Role.COMPLIANCE_EDITOR: A},
+    "documents.publish": {Role.ADMIN: A, Role.COMPLIANCE_EDITOR: A},
+    "documents.retire": {Role.ADMIN: A, Role.COMPLIANCE_EDITOR: A},
+    "documents.export": {Role.ADMIN: A, Role.COMPLIANCE_EDITOR: A, Role.AUDITOR: A},
+    "documents.acknowledgements": {Role.ADMIN: A, Role.COMPLIANCE_EDITOR: A, Role.AUDITOR: A,
+                                   Role.TEAM_LEAD: T},
     "audit.view": {Role.ADMIN: A, Role.AUDITOR: A},
     "audit.export": {Role.ADMIN: A, Role.AUDITOR: A},
 }
@@ -161,7 +182,28 @@ def user_filter(user: User | None):
     return _clause_for(scope_of(user, "users.view"), team=colleagues, own=colleagues)
 
 
+def version_filter(user: User | None):
+    """Return a WHERE clause hiding drafts and withdrawn versions from readers of policies."""
+    if not can(user, "documents.view"):
+        return false()
+    if can(user, "documents.drafts"):
+        return true()
+    return DocumentVersion.status == VersionStatus.PUBLISHED.value
+
+
+def document_filter(user: User | None):
+    """Return a WHERE clause limiting documents to those with a version the user may read."""
+    if not can(user, "documents.view"):
+        return false()
+    if can(user, "documents.drafts"):
+        return true()
+    return exists().where(DocumentVersion.document_id == PolicyDocument.id,
+                          DocumentVersion.status == VersionStatus.PUBLISHED.value)
+
+
 ROW_FILTERS = {
+    PolicyDocument: document_filter,
+    DocumentVersion: version_filter,
     DebtorAccount: account_filter,
     Assignment: assignment_filter,
     Team: team_filter,
