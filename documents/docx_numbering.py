@@ -182,7 +182,7 @@ class NumberingInstance:
                 continue
             k, token = piece
             upper = self.levels[k]
-            if k == label.level or upper is not None and upper.shown() == token:
+            if k == label.level or (upper is not None and upper.shown() == token):
                 text.append(f"%{k + 1}")
             elif upper is None and counter_value(token, "decimal") is not None:
                 shown_only[k] = int(token)
