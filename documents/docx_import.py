@@ -32,6 +32,7 @@ import io
 from dataclasses import dataclass
 
 import docx
+from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
 from documents.blocks import Block, BlockKind, new_block_id, normalise_text
@@ -40,17 +41,8 @@ from documents.docx_ooxml import child_val, qn, to_int
 from documents.docx_styles import NumRef, StyleInfo, StyleSheet, num_ref, outline_level
 from documents.docx_text import TextReader, mark_deleted, sdt_content
 from documents.docx_unsupported import TRACKED_CHANGES, unsupported_notices
+from documents.upload_safety import DocxLimits, check_docx
 from models.errors import N_, ValidationError, translate
-
-try:
-    from documents.upload_safety import DocxLimits, check_docx
-except ImportError:  # pragma: no cover - the upload-safety module lands separately
-    @dataclass(frozen=True)
-    class DocxLimits:  # type: ignore[no-redef]
-        """Placeholder until documents.upload_safety exists."""
-
-    def check_docx(data: bytes, limits: "DocxLimits") -> None:  # type: ignore[misc]
-        """Placeholder until documents.upload_safety exists."""
 
 W_BODY, W_P, W_TBL, W_TR, W_TC = qn("w:body"), qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
 W_PPR, W_PSTYLE, W_TRPR, W_TCPR = qn("w:pPr"), qn("w:pStyle"), qn("w:trPr"), qn("w:tcPr")
@@ -111,7 +103,10 @@ def _related_element(part, reltype: str):
 
 
 def _core_title(document) -> str:
-    core = _related_element(document.part.package, RT.CORE_PROPERTIES)
+    """Return the title in the core properties, "" if none."""
+    # Found by content type: LibreOffice writes a relationship type python-docx does not know.
+    core = next((getattr(part, "element", None) for part in document.part.package.iter_parts()
+                 if part.content_type == CT.OPC_CORE_PROPERTIES), None)
     title = None if core is None else core.find(DC_TITLE)
     return normalise_text(title.text if title is not None else "")
 
