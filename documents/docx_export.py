@@ -35,6 +35,7 @@ ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 # Characters XML 1.0 cannot carry; imported text rarely has them, but lxml would refuse them.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _FIELD = re.compile(r"%\((page|pages)\)s")
+STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 
 
 @dataclass(frozen=True)
@@ -256,10 +257,18 @@ def _set_properties(document, meta: ExportMeta) -> None:
     props.author = props.last_modified_by = "Collections Portal"
     props.comments = props.keywords = ""
     props.created = props.modified = props.last_printed = stamp
+    _drop_template_leftovers(document)
+
+
+def _drop_template_leftovers(document) -> None:
+    """Leave out the template's preview picture, bibliography and Word 2010 style copy."""
     package = document.part.package
     for rel_id, rel in list(package.rels.items()):
-        if rel.reltype == RT.THUMBNAIL:  # the template's preview picture is of another page
+        if rel.reltype == RT.THUMBNAIL:
             package.rels.pop(rel_id)
+    for rel_id, rel in list(document.part.rels.items()):
+        if rel.reltype in (RT.CUSTOM_XML, STYLES_WITH_EFFECTS):
+            document.part.drop_rel(rel_id)
 
 
 class _FixedTimeZip:
