@@ -17,7 +17,6 @@ from difflib import SequenceMatcher
 from rapidfuzz.distance import Indel
 
 from documents.blocks import Block, BlockKind
-from documents.word_diff import Vocabulary
 
 PAIR_SIMILARITY = 0.5  # two blocks in the same place with at least this share of tokens in common
 MOVE_SIMILARITY = 0.8  # an edited block found elsewhere must be this close to count as a move
@@ -40,18 +39,18 @@ class Alignment:
 
 
 class Matcher:
-    """Pairs items of two sequences: content keys for equality, token ids for similarity."""
+    """Pairs items of two sequences: content keys for equality, words for similarity."""
 
     def __init__(self, old_keys: Sequence[Hashable], new_keys: Sequence[Hashable],
-                 old_words: Callable[[int], list[int]], new_words: Callable[[int], list[int]],
+                 old_words: Callable[[int], list[str]], new_words: Callable[[int], list[str]],
                  compatible: Callable[[int, int], bool] = lambda i, j: True):
         self.old_keys, self.new_keys = old_keys, new_keys
         self._old_words, self._new_words = old_words, new_words
         self.compatible = compatible
-        self._cache: dict[tuple[int, int], list[int]] = {}
+        self._cache: dict[tuple[int, int], list[str]] = {}
 
-    def words(self, side: int, index: int) -> list[int]:
-        """Return the token ids of an item (0 = old side, 1 = new side), computed once."""
+    def words(self, side: int, index: int) -> list[str]:
+        """Return the words of an item (0 = old side, 1 = new side), split once."""
         key = (side, index)
         if key not in self._cache:
             self._cache[key] = (self._old_words if side == 0 else self._new_words)(index)
@@ -139,7 +138,7 @@ class Matcher:
         return sorted((i, j) for j, (_, i) in best_new.items())
 
 
-def _shingles(words: list[int]) -> set[tuple]:
+def _shingles(words: list[str]) -> set[tuple]:
     if len(words) < SHINGLE:
         return {tuple(words)} if words else set()
     return {tuple(words[k:k + SHINGLE]) for k in range(len(words) - SHINGLE + 1)}
@@ -180,14 +179,13 @@ def longest_in_order(pairs: list[Pair]) -> list[Pair]:
 
 # --- blocks ----------------------------------------------------------------------------------
 
-def align_blocks(old: Sequence[Block], new: Sequence[Block], *, use_ids: bool = True,
-                 vocabulary: Vocabulary | None = None) -> Alignment:
+def align_blocks(old: Sequence[Block], new: Sequence[Block], *,
+                 use_ids: bool = True) -> Alignment:
     """Match the blocks of two versions (ids ignored when `use_ids` is false)."""
-    vocabulary = vocabulary or Vocabulary()
-    old_keys = [b.content_key() for b in old]
-    new_keys = [b.content_key() for b in new]
-    matcher = Matcher(old_keys, new_keys, lambda i: vocabulary.ids(old[i].plain_text),
-                      lambda j: vocabulary.ids(new[j].plain_text),
+    old_keys = [content(b) for b in old]
+    new_keys = [content(b) for b in new]
+    matcher = Matcher(old_keys, new_keys, lambda i: old[i].plain_text.split(),
+                      lambda j: new[j].plain_text.split(),
                       lambda i, j: _is_table(old[i]) == _is_table(new[j]))
     anchors = _id_matches(old, new, matcher) if use_ids else []
     anchors += _unique_key_matches(old_keys, new_keys, anchors)
@@ -208,6 +206,11 @@ def align_blocks(old: Sequence[Block], new: Sequence[Block], *, use_ids: bool = 
     return Alignment(pairs=pairs, moves=sorted(moves))
 
 
+def content(block: Block) -> tuple:
+    """Return what a block says, as Block.content_key hashes it (cheap to hash, exact)."""
+    return (block.kind, block.level, block.text, block.cells)
+
+
 def _is_table(block: Block) -> bool:
     return block.kind == BlockKind.TABLE
 
@@ -222,7 +225,8 @@ def _id_matches(old: Sequence[Block], new: Sequence[Block], matcher: Matcher) ->
             and matcher.compatible(i, new_at[b.id])]
 
 
-def _unique_key_matches(old_keys: list[str], new_keys: list[str], taken: list[Pair]) -> list[Pair]:
+def _unique_key_matches(old_keys: list[tuple], new_keys: list[tuple],
+                        taken: list[Pair]) -> list[Pair]:
     """Pair blocks not yet matched whose content is found exactly once on each side."""
     taken_old = {i for i, _ in taken}
     taken_new = {j for _, j in taken}
@@ -249,7 +253,7 @@ def _leftover_moves(matcher: Matcher, matched: list[Pair], n_old: int, n_new: in
     taken_old = {i for i, _ in matched}
     taken_new = {j for _, j in matched}
     deleted = [i for i in range(n_old) if i not in taken_old and matcher.words(0, i)]
-    inserted: dict[str, list[int]] = defaultdict(list)
+    inserted: dict[tuple, list[int]] = defaultdict(list)
     for j in range(n_new):
         if j not in taken_new and matcher.words(1, j):
             inserted[matcher.new_keys[j]].append(j)

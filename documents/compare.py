@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
 
-from documents.align import Alignment, Matcher, align_blocks
+from documents.align import Alignment, Matcher, align_blocks, content
 from documents.blocks import Block, BlockKind, new_block_id
-from documents.word_diff import Op, Runs, Vocabulary, WordDiff, diff_tokens, word_count
+from documents.word_diff import Op, Runs, WordDiff, diff_words, word_count
 
 __all__ = ["BlockChange", "CellChange", "Op", "Redline", "RedlineStats", "RowChange", "Status",
            "carry_ids", "compare"]
@@ -136,20 +136,19 @@ class Redline:
 def compare(old: Sequence[Block], new: Sequence[Block]) -> Redline:
     """Return the redline from version `old` to version `new`."""
     old, new = list(old), list(new)
-    vocabulary = Vocabulary()
-    alignment = align_blocks(old, new, vocabulary=vocabulary)
+    alignment = align_blocks(old, new)
     steps = _reading_order(alignment, len(old), len(new))
     half = {(s, i, j): k for k, (s, i, j) in enumerate(steps) if s in _MOVES}
     changes = []
     for status, i, j in steps:
         a = old[i] if i is not None else None
         b = new[j] if j is not None else None
-        if status == Status.CHANGED and a.content_key() == b.content_key():
+        if status == Status.CHANGED and content(a) == content(b):
             status = Status.EQUAL
         partner = None
         if status in _MOVES:
             partner = half[(_MOVES[status], i, j)]
-        changes.append(_block_change(status, a, b, partner, vocabulary))
+        changes.append(_block_change(status, a, b, partner))
     return Redline(changes)
 
 
@@ -179,20 +178,20 @@ def _reading_order(alignment: Alignment, n_old: int, n_new: int) -> list[tuple]:
     return steps
 
 
-def _block_change(status: Status, old: Block | None, new: Block | None, partner: int | None,
-                  vocabulary: Vocabulary) -> BlockChange:
+def _block_change(status: Status, old: Block | None, new: Block | None,
+                  partner: int | None) -> BlockChange:
     """Build one block's change with its word runs (or table rows)."""
     block = new or old
     if block.kind == BlockKind.TABLE:
-        rows, diff = _table_rows(old, new, vocabulary)
+        rows, diff = _table_rows(old, new)
         return BlockChange(status, old, new, rows=rows, partner=partner,
                            words_inserted=diff.inserted, words_deleted=diff.deleted)
-    diff = _text_diff(status, old.text if old else "", new.text if new else "", vocabulary)
+    diff = _text_diff(status, old.text if old else "", new.text if new else "")
     return BlockChange(status, old, new, runs=diff.runs, partner=partner,
                        words_inserted=diff.inserted, words_deleted=diff.deleted)
 
 
-def _text_diff(status: Status, old: str, new: str, vocabulary: Vocabulary) -> WordDiff:
+def _text_diff(status: Status, old: str, new: str) -> WordDiff:
     """Diff two texts, skipping the diff where the status already tells the answer."""
     if status == Status.EQUAL or old == new:
         return WordDiff(((Op.EQUAL, new),) if new else (), 0, 0)
@@ -200,22 +199,26 @@ def _text_diff(status: Status, old: str, new: str, vocabulary: Vocabulary) -> Wo
         return WordDiff(((Op.INSERT, new),) if new else (), word_count(new), 0)
     if status == Status.DELETED or not new:
         return WordDiff(((Op.DELETE, old),), 0, word_count(old))
-    return diff_tokens(vocabulary.tokens(old), vocabulary.tokens(new))
+    return diff_words(old, new)
 
 
-def _table_rows(old: Block | None, new: Block | None,
-                vocabulary: Vocabulary) -> tuple[tuple[RowChange, ...], WordDiff]:
+def _table_rows(old: Block | None, new: Block | None) -> tuple[tuple[RowChange, ...], WordDiff]:
     """Diff two tables: rows aligned like blocks, then cells inside each changed row."""
     old_rows = old.cells if old else ()
     new_rows = new.cells if new else ()
-    matcher = Matcher(old_rows, new_rows, lambda i: vocabulary.ids(" ".join(old_rows[i])),
-                      lambda j: vocabulary.ids(" ".join(new_rows[j])))
+    if old_rows == new_rows:
+        same = tuple(RowChange(Status.EQUAL, tuple(CellChange(Status.EQUAL, ((Op.EQUAL, c),) if c
+                                                              else ()) for c in row))
+                     for row in new_rows)
+        return same, WordDiff((), 0, 0)
+    matcher = Matcher(old_rows, new_rows, lambda i: " ".join(old_rows[i]).split(),
+                      lambda j: " ".join(new_rows[j]).split())
     rows: list[RowChange] = []
     inserted = deleted = 0
     for a, b in _walk(matcher.in_order(range(len(old_rows)), range(len(new_rows))),
                       len(old_rows), len(new_rows)):
         row = _row_change(old_rows[a] if a is not None else None,
-                          new_rows[b] if b is not None else None, vocabulary)
+                          new_rows[b] if b is not None else None)
         rows.append(row)
         for cell in row.cells:
             inserted += sum(word_count(t) for op, t in cell.runs if op == Op.INSERT)
@@ -223,19 +226,18 @@ def _table_rows(old: Block | None, new: Block | None,
     return tuple(rows), WordDiff((), inserted, deleted)
 
 
-def _row_change(old: tuple[str, ...] | None, new: tuple[str, ...] | None,
-                vocabulary: Vocabulary) -> RowChange:
+def _row_change(old: tuple[str, ...] | None, new: tuple[str, ...] | None) -> RowChange:
     """Diff one table row cell by cell (cells aligned, so an added column marks one cell)."""
     old_cells, new_cells = old or (), new or ()
-    matcher = Matcher(old_cells, new_cells, lambda i: vocabulary.ids(old_cells[i]),
-                      lambda j: vocabulary.ids(new_cells[j]))
+    matcher = Matcher(old_cells, new_cells, lambda i: old_cells[i].split(),
+                      lambda j: new_cells[j].split())
     cells = []
     for a, b in _walk(matcher.in_order(range(len(old_cells)), range(len(new_cells))),
                       len(old_cells), len(new_cells)):
         status = (Status.DELETED if b is None else Status.INSERTED if a is None
                   else Status.EQUAL if old_cells[a] == new_cells[b] else Status.CHANGED)
         diff = _text_diff(status, old_cells[a] if a is not None else "",
-                          new_cells[b] if b is not None else "", vocabulary)
+                          new_cells[b] if b is not None else "")
         cells.append(CellChange(status, diff.runs))
     if old is None or new is None:
         return RowChange(Status.DELETED if new is None else Status.INSERTED, tuple(cells))

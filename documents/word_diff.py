@@ -1,9 +1,11 @@
 """Word-level diff of two short texts (one block, one table cell): `(op, text)` runs.
 
-Texts are cut into words and punctuation, each token carrying the white space before it. The
-diff runs over token ids with rapidfuzz's Indel opcodes (a longest common subsequence, in C):
-the fewest tokens marked, so never more words marked than were changed. White space is compared
-separately, so a word that loses the space before it is not marked as changed.
+Two passes, both a longest common subsequence over token ids (rapidfuzz's Indel opcodes, in C),
+so as few tokens as possible are marked: never more words than were changed.
+1. Words as the text's spaces cut them ("fee," is one word): `str.split` is fast.
+2. Each changed stretch again, cut into words and punctuation, so "fee," -> "fee." marks the
+   comma alone and dropping the word before a full stop keeps the full stop.
+White space is compared apart from words: a word that loses the space before it is not marked.
 """
 
 import re
@@ -24,46 +26,12 @@ class Op(StrEnum):
 
 Runs = tuple[tuple[Op, str], ...]
 
-# A word starts and ends with a letter or digit (so "30-day", "1.2" and "5,000" stay whole);
-# combining marks count as letters in case a text escaped NFC. Anything else is punctuation.
-_LETTER = r"[\w\u0300-\u036f]"
-_TOKEN = re.compile(rf"(\s*)({_LETTER}(?:\S*{_LETTER})?|[^\w\s]+)")
+# A word runs from a letter or digit to a letter or digit (so "30-day", "1.2" and "5,000" stay
+# whole); combining marks count as letters in case a text escaped NFC. Any other character is a
+# token of its own (punctuation: ">." is two, so a full stop still matches after a change).
+_L = r"[\w\u0300-\u036f]"
+_TOKEN = re.compile(rf"\s*(?:{_L}+(?:[^\s\w\u0300-\u036f]+{_L}+)*|[^\w\s])")
 _WORD = re.compile(r"\w")
-
-
-@dataclass(frozen=True)
-class Tokens:
-    """A text cut into tokens: ids to compare, texts and the white space before each."""
-
-    ids: tuple[int, ...]
-    texts: tuple[str, ...]
-    spaces: tuple[str, ...]
-    words: tuple[bool, ...]
-    tail: str  # white space after the last token
-
-
-class Vocabulary:
-    """Token text -> small int, shared by every text of one comparison (ids never collide)."""
-
-    def __init__(self) -> None:
-        self._ids: dict[str, int] = {}
-
-    def tokens(self, text: str) -> Tokens:
-        """Cut text into tokens."""
-        ids, texts, spaces, words = [], [], [], []
-        end = 0
-        for match in _TOKEN.finditer(text):
-            space, token = match.groups()
-            ids.append(self._ids.setdefault(token, len(self._ids)))
-            texts.append(token)
-            spaces.append(space)
-            words.append(bool(_WORD.match(token)))
-            end = match.end()
-        return Tokens(tuple(ids), tuple(texts), tuple(spaces), tuple(words), text[end:])
-
-    def ids(self, text: str) -> list[int]:
-        """Return the token ids of text (what similarity is measured on)."""
-        return [self._ids.setdefault(t, len(self._ids)) for _, t in _TOKEN.findall(text)]
 
 
 @dataclass(frozen=True)
@@ -75,33 +43,124 @@ class WordDiff:
     deleted: int
 
 
-def diff_tokens(old: Tokens, new: Tokens) -> WordDiff:
-    """Diff two tokenised texts."""
+def diff_words(old: str, new: str) -> WordDiff:
+    """Diff two texts word by word."""
+    if old == new:
+        return WordDiff(((Op.EQUAL, old),) if old else (), 0, 0)
+    diff = _diff(old, new, exact=False)
+    if new_text(diff.runs) != new:
+        # rapidfuzz compares tokens by their hash: on an (astronomically rare) collision,
+        # an equal run would carry the wrong text. Number the tokens exactly and diff again.
+        diff = _diff(old, new, exact=True)
+    return diff
+
+
+def _diff(old: str, new: str, exact: bool) -> WordDiff:
+    if not (_single_spaced(old) and _single_spaced(new)):
+        return _fine_diff(old, new, exact)
+    return _coarse_diff(old.split(" "), new.split(" "), exact)
+
+
+def _single_spaced(text: str) -> bool:
+    """Tell whether the only white space in text is single spaces (as in every block's text).
+
+    Every white space character but the ASCII space is unprintable, so this is one C scan.
+    """
+    return text.isprintable() and "  " not in text
+
+
+def _opcodes(old: list[str], new: list[str], exact: bool) -> list[tuple[str, int, int, int, int]]:
+    """Return the LCS opcodes of two token lists (by hash, or by exact numbers)."""
+    if exact:
+        numbers: dict[str, int] = {}
+        old = [numbers.setdefault(t, len(numbers)) for t in old]
+        new = [numbers.setdefault(t, len(numbers)) for t in new]
+    return Indel.opcodes(old, new).as_list()
+
+
+def _coarse_diff(old: list[str], new: list[str], exact: bool) -> WordDiff:
+    """Diff space-separated words; re-diff finely each changed stretch with punctuation in it.
+
+    Each word carries the space before it; a stretch starts after an equal run or at the start
+    of both texts, so either both sides of a stretch have a space before them or neither does.
+    """
+    runs: list[tuple[Op, str]] = []
+    inserted = deleted = 0
+    start_i = start_j = -1  # where the current changed stretch began
+    for tag, i1, i2, j1, _ in [*_opcodes(old, new, exact), ("end", len(old), 0, len(new), 0)]:
+        if tag != "equal" and tag != "end":
+            if start_i < 0:
+                start_i, start_j = i1, j1
+            continue
+        if start_i >= 0:
+            gone, came = old[start_i:i1], new[start_j:j1]
+            space = " " if start_i else ""
+            if gone and came and "".join(gone).isalnum() and "".join(came).isalnum():
+                # Words only and none in common (the LCS found none): all go, all come.
+                runs += [(Op.EQUAL, space), (Op.DELETE, " ".join(gone)),
+                         (Op.INSERT, " ".join(came))]
+                deleted, inserted = deleted + len(gone), inserted + len(came)
+            else:
+                diff = _stretch(space + " ".join(gone) if gone else "",
+                                space + " ".join(came) if came else "", exact)
+                runs += diff.runs
+                deleted, inserted = deleted + diff.deleted, inserted + diff.inserted
+            start_i = -1
+        if tag == "end":
+            break
+        if (i1 > 0) != (j1 > 0):  # the first word of one side only: one space more or less
+            runs.append((Op.DELETE, " ") if i1 else (Op.INSERT, " "))
+        runs.append((Op.EQUAL, (" " if i1 and j1 else "") + " ".join(old[i1:i2])))
+    return WordDiff(_merged(runs), inserted, deleted)
+
+
+def _merged(runs: list[tuple[Op, str]]) -> Runs:
+    """Join neighbouring runs of the same op and drop empty ones."""
+    out: list[tuple[Op, str]] = []
+    for op, text in runs:
+        if not text:
+            continue
+        if out and out[-1][0] == op:
+            out[-1] = (op, out[-1][1] + text)
+        else:
+            out.append((op, text))
+    return tuple(out)
+
+
+def _stretch(old: str, new: str, exact: bool) -> WordDiff:
+    """Diff one changed stretch: words and punctuation apart."""
+    if not old:
+        return WordDiff(((Op.INSERT, new),), word_count(new), 0)
+    if not new:
+        return WordDiff(((Op.DELETE, old),), 0, word_count(old))
+    return _fine_diff(old, new, exact)
+
+
+def _fine_diff(old: str, new: str, exact: bool) -> WordDiff:
+    """Diff tokens (words and punctuation), each carrying the white space before it."""
+    old_tokens, new_tokens = _TOKEN.findall(old), _TOKEN.findall(new)
+    old_cores = [t.lstrip() for t in old_tokens]
+    new_cores = [t.lstrip() for t in new_tokens]
     pieces: list[tuple[Op, str]] = []
     inserted = deleted = 0
-    for tag, i1, i2, j1, j2 in Indel.opcodes(old.ids, new.ids):
+    for tag, i1, i2, j1, j2 in _opcodes(old_cores, new_cores, exact):
         if tag == "equal":
-            pieces.extend(_equal_pieces(old, new, i1, i2, j1))
+            pieces.extend(_equal_tokens(old_tokens[i1:i2], new_tokens[j1:j2],
+                                        old_cores[i1:i2]))
             continue
         if i2 > i1:
-            pieces.append((Op.DELETE, _joined(old, i1, i2)))
-            deleted += sum(old.words[i1:i2])
+            pieces.append((Op.DELETE, "".join(old_tokens[i1:i2])))
+            deleted += sum(1 for t in old_cores[i1:i2] if _WORD.match(t))
         if j2 > j1:
-            pieces.append((Op.INSERT, _joined(new, j1, j2)))
-            inserted += sum(new.words[j1:j2])
-    pieces.extend(_space_pieces(old.tail, new.tail))
+            pieces.append((Op.INSERT, "".join(new_tokens[j1:j2])))
+            inserted += sum(1 for t in new_cores[j1:j2] if _WORD.match(t))
+    pieces.extend(_space_pieces(_tail(old), _tail(new)))
     return WordDiff(tidy(pieces), inserted, deleted)
 
 
-def diff_words(old: str, new: str, vocabulary: Vocabulary | None = None) -> WordDiff:
-    """Diff two texts word by word."""
-    vocabulary = vocabulary or Vocabulary()
-    return diff_tokens(vocabulary.tokens(old), vocabulary.tokens(new))
-
-
-def _joined(tokens: Tokens, start: int, stop: int) -> str:
-    return "".join(s + t for s, t in zip(tokens.spaces[start:stop], tokens.texts[start:stop],
-                                         strict=True))
+def _tail(text: str) -> str:
+    """Return the white space after the last token (every other character is in a token)."""
+    return text[len(text.rstrip()):]
 
 
 def _space_pieces(old: str, new: str) -> list[tuple[Op, str]]:
@@ -110,15 +169,14 @@ def _space_pieces(old: str, new: str) -> list[tuple[Op, str]]:
     return [(Op.DELETE, old), (Op.INSERT, new)]
 
 
-def _equal_pieces(old: Tokens, new: Tokens, i1: int, i2: int, j1: int) -> list[tuple[Op, str]]:
+def _equal_tokens(old: list[str], new: list[str], cores: list[str]) -> list[tuple[Op, str]]:
     """Return equal tokens, marking only white space that differs between the two sides."""
-    j2 = j1 + (i2 - i1)
-    if old.spaces[i1:i2] == new.spaces[j1:j2]:
-        return [(Op.EQUAL, _joined(old, i1, i2))]
+    if old == new:
+        return [(Op.EQUAL, "".join(old))]
     pieces = []
-    for k in range(i2 - i1):
-        pieces.extend(_space_pieces(old.spaces[i1 + k], new.spaces[j1 + k]))
-        pieces.append((Op.EQUAL, old.texts[i1 + k]))
+    for a, b, core in zip(old, new, cores, strict=True):
+        pieces.extend(_space_pieces(a[: len(a) - len(core)], b[: len(b) - len(core)]))
+        pieces.append((Op.EQUAL, core))
     return pieces
 
 
@@ -134,22 +192,26 @@ def tidy(pieces: Iterable[tuple[Op, str]]) -> Runs:
     out: list[tuple[Op, str]] = []
     deleted: list[str] = []
     inserted: list[str] = []
+    last = len(merged) - 1
     for k, (op, text) in enumerate(merged):
-        if op == Op.EQUAL and (deleted or inserted) and k + 1 < len(merged) \
-                and not _WORD.search(text):
+        if op == Op.DELETE:
+            deleted.append(text)
+        elif op == Op.INSERT:
+            inserted.append(text)
+        elif (deleted or inserted) and k < last and not _WORD.search(text):
             deleted.append(text)
             inserted.append(text)
-        elif op == Op.EQUAL:
+        else:
             _flush(out, deleted, inserted)
             _append(out, Op.EQUAL, text)
-        else:
-            (deleted if op == Op.DELETE else inserted).append(text)
     _flush(out, deleted, inserted)
     return tuple(out)
 
 
 def _flush(out: list, deleted: list[str], inserted: list[str]) -> None:
-    """Emit a changed stretch; a space both sides kept stays outside the marks."""
+    """Emit a changed stretch; white space both sides start or end with stays outside."""
+    if not deleted and not inserted:
+        return
     old, new = "".join(deleted), "".join(inserted)
     deleted.clear()
     inserted.clear()
@@ -194,4 +256,4 @@ def new_text(runs: Runs) -> str:
 
 def word_count(text: str) -> int:
     """Count the words of text as the diff counts them."""
-    return sum(1 for _, token in _TOKEN.findall(text) if _WORD.match(token))
+    return sum(1 for token in _TOKEN.findall(text) if _WORD.search(token))
