@@ -2,6 +2,7 @@
 
 from flask import Flask
 from flask_admin import Admin
+from flask_admin.menu import MenuLink
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
@@ -10,15 +11,26 @@ from admin_views.accounts import AccountView
 from admin_views.assignments import AssignmentView
 from admin_views.audit import AuditView
 from admin_views.dashboard import DashboardView
+from admin_views.documents import PolicyDocumentView, local_day
 from admin_views.imports import AccountImportView
 from admin_views.teams import MembershipView, TeamView
 from admin_views.users import UserView
-from models import Assignment, AuditEntry, DebtorAccount, Team, TeamMembership, User
+from models import (
+    Assignment,
+    AuditEntry,
+    DebtorAccount,
+    PolicyDocument,
+    Team,
+    TeamMembership,
+    User,
+)
 
 
 def init_admin(app: Flask) -> Admin:
     """Build the admin inside the factory (a module-level Admin breaks a second app)."""
-    app.jinja_env.filters.update(local_time=formatting.local_time, money=formatting.money)
+    app.jinja_env.filters.update(local_time=formatting.local_time, money=formatting.money,
+                                 local_date=formatting.local_date,
+                                 local_day=local_day)
     admin = Admin(
         app,
         name=_l("Collections Portal"),
@@ -32,6 +44,11 @@ def init_admin(app: Flask) -> Admin:
                                   category=_l("Collections")))
     admin.add_view(AccountImportView(name=_l("Import accounts"), endpoint="account_import",
                                      url="/import/accounts", category=_l("Collections")))
+    admin.add_view(PolicyDocumentView(PolicyDocument, name=_l("Policy documents"),
+                                      endpoint="documents", url="/documents",
+                                      category=_l("Policies")))
+    admin.add_link(MenuLink(name=_l("My acknowledgements"), endpoint="documents.pending",
+                            category=_l("Policies")))
     admin.add_view(TeamView(Team, name=_l("Teams"), endpoint="teams", category=_l("Staff")))
     admin.add_view(MembershipView(TeamMembership, name=_l("Memberships"),
                                   endpoint="memberships", category=_l("Staff")))

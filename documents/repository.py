@@ -174,8 +174,13 @@ def _lock_document(session: Session, document: PolicyDocument) -> None:
 
 
 def publish(session: Session, actor: User, version: DocumentVersion,
-            effective_from: datetime | None = None) -> DocumentVersion:
-    """Publish a draft: in force from `effective_from` (now by default), superseding the last."""
+            effective_from: datetime | None = None, *, backdate: bool = False
+            ) -> DocumentVersion:
+    """Publish a draft: in force from `effective_from` (now by default), superseding the last.
+
+    `backdate` records a version that was in force in the past (loading a legacy policy
+    history or demo data); it must still start after the version it supersedes.
+    """
     security.require(actor, "documents.publish")
     document = version.document
     _lock_document(session, document)
@@ -188,16 +193,21 @@ def publish(session: Session, actor: User, version: DocumentVersion,
                                 code=document.code)
     now = utcnow()
     start = aware(effective_from) if effective_from else now
-    if start < now - PAST_TOLERANCE:
+    if start < now - PAST_TOLERANCE and not backdate:
         raise ValidationError("The effective date cannot be in the past: a version in force "
                               "yesterday would rewrite history.")
-    start = max(start, now)
+    if not backdate:
+        start = max(start, now)
     pending = scheduled_version(document)
     if pending is not None:
         raise InvalidTransition("Version %(n)s is already scheduled to take effect on "
                                 "%(when)s. Withdraw it first.", n=pending.number,
                                 when=aware(pending.effective_from).date().isoformat())
     current = effective_version(document, now)
+    if current is not None and aware(current.effective_from) >= start:
+        raise ValidationError("Version %(n)s must take effect after version %(m)s, which is in "
+                              "force from %(when)s.", n=version.number, m=current.number,
+                              when=aware(current.effective_from).date().isoformat())
     if current is not None:
         current.effective_to = start
         current.ended_by = "superseded"

@@ -190,7 +190,7 @@ class DocumentVersion(Base):
 
     def lifecycle(self, at: datetime | None = None) -> Lifecycle:
         """Tell where this version stands at a moment (now by default)."""
-        at = at or utcnow()
+        at = aware(at) if at else utcnow()
         if self.status == VersionStatus.DRAFT:
             return Lifecycle.DRAFT
         if self.status == VersionStatus.WITHDRAWN:

@@ -3,7 +3,7 @@
 from flask import g
 from flask_babel import lazy_gettext as _l
 
-from models import MembershipRole, Role
+from models import DocumentCategory, Lifecycle, MembershipRole, Role
 from models.account import AccountStatus, Product
 
 PRODUCT = {Product.CREDIT_CARD: _l("Credit card"), Product.PERSONAL_LOAN: _l("Personal loan"),
@@ -20,6 +20,14 @@ ROLE = {Role.ADMIN: _l("Administrator"), Role.COMPLIANCE_EDITOR: _l("Compliance 
         Role.FRAUD_ANALYST: _l("Fraud analyst"), Role.AUDITOR: _l("Auditor")}
 MEMBERSHIP_ROLE = {MembershipRole.LEAD: _l("Lead"), MembershipRole.COLLECTOR: _l("Collector"),
                    MembershipRole.SUPPORT: _l("Support")}
+DOCUMENT_CATEGORY = {DocumentCategory.POLICY: _l("Policy"),
+                     DocumentCategory.PROCEDURE: _l("Procedure"),
+                     DocumentCategory.COLLECTION_SCENARIO: _l("Collection scenario"),
+                     DocumentCategory.WORK_INSTRUCTION: _l("Work instruction"),
+                     DocumentCategory.FORM: _l("Form")}
+LIFECYCLE = {Lifecycle.DRAFT: _l("Draft"), Lifecycle.SCHEDULED: _l("Scheduled"),
+             Lifecycle.EFFECTIVE: _l("In force"), Lifecycle.SUPERSEDED: _l("Superseded"),
+             Lifecycle.RETIRED: _l("Retired"), Lifecycle.WITHDRAWN: _l("Withdrawn")}
 
 
 def choices(labels: dict) -> list[tuple[str, object]]:

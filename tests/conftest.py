@@ -54,7 +54,8 @@ def app(tmp_path):
     })
     with app.app_context():
         reset_schema()
-        seed_demo(db.session, hasher().hash(DEMO_PASSWORD), accounts=TEST_ACCOUNTS)
+        seed_demo(db.session, hasher().hash(DEMO_PASSWORD), accounts=TEST_ACCOUNTS,
+                  documents=False)  # document tests build their own; demo documents have theirs
         db.session.commit()
     # No app context stays open during the test: each request gets its own, as in production
     # (a shared one would share `g` and the database session between requests).
