@@ -5,6 +5,8 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from admin_views.base import refuse_access
+from documents import acknowledgements as acks
+from documents import repository as repo
 from models import Assignment, DebtorAccount, Team, User
 from models.account import Bucket
 from portal import security
@@ -55,6 +57,14 @@ def headline_counts() -> dict[str, int | None]:
     }
 
 
+def documents_due(limit: int = 8) -> list:
+    """Return documents due for periodic review soon or overdue, for those who maintain them."""
+    if not security.can(current_user, "documents.edit") and \
+            not security.can(current_user, "documents.drafts"):
+        return []
+    return repo.due_for_review(db.session, current_user, within_days=30)[:limit]
+
+
 class DashboardView(AdminIndexView):
     """The portal's home page."""
 
@@ -73,4 +83,6 @@ class DashboardView(AdminIndexView):
             mine=my_accounts(),
             recent=recent_assignments(),
             roles=sorted(r.value for r in current_user.roles),
+            due=documents_due(),
+            pending=acks.pending_for(db.session, current_user),
         )

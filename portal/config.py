@@ -25,6 +25,10 @@ SETTINGS = [
     ("LOGIN_LOCK_MINUTES", "PORTAL_LOGIN_LOCK_MINUTES", "15", "How long a lockout lasts."),
     ("EXPORT_MAX_ROWS", "PORTAL_EXPORT_MAX_ROWS", "100000", "Cap on rows in one CSV/XLSX export."),
     ("IMPORT_MAX_BYTES", "PORTAL_IMPORT_MAX_BYTES", "52428800", "Largest CSV upload accepted."),
+    ("DOCX_MAX_BYTES", "PORTAL_DOCX_MAX_BYTES", "20971520",
+     "Largest Word (.docx) upload accepted for a policy document."),
+    ("DOCX_MAX_UNPACKED_BYTES", "PORTAL_DOCX_MAX_UNPACKED_BYTES", "209715200",
+     "Largest total unpacked size of a .docx (zip-bomb guard)."),
 ]
 
 
@@ -79,6 +83,9 @@ def from_environment() -> dict:
         "LOGIN_LOCK_MINUTES": int(os.environ.get("PORTAL_LOGIN_LOCK_MINUTES", "15")),
         "EXPORT_MAX_ROWS": int(os.environ.get("PORTAL_EXPORT_MAX_ROWS", "100000")),
         "IMPORT_MAX_BYTES": int(os.environ.get("PORTAL_IMPORT_MAX_BYTES", str(50 * 2**20))),
+        "DOCX_MAX_BYTES": int(os.environ.get("PORTAL_DOCX_MAX_BYTES", str(20 * 2**20))),
+        "DOCX_MAX_UNPACKED_BYTES": int(os.environ.get("PORTAL_DOCX_MAX_UNPACKED_BYTES",
+                                                      str(200 * 2**20))),
     }
 
 
@@ -101,6 +108,8 @@ DEFAULTS = {
     "LOGIN_LOCK_MINUTES": 15,
     "EXPORT_MAX_ROWS": 100_000,
     "IMPORT_MAX_BYTES": 50 * 2**20,
+    "DOCX_MAX_BYTES": 20 * 2**20,
+    "DOCX_MAX_UNPACKED_BYTES": 200 * 2**20,
     "ENV": "development",
 }
 
