@@ -68,10 +68,14 @@ def _runs(runs, side: str = "both") -> Markup:
         if op == Op.EQUAL:
             out.append(escape(text))
         elif side == "both" or (side == "old") == (op == Op.DELETE):
+            # Spaces at the edges stay outside the mark: no underlined or struck-out gaps.
+            core = text.strip()
+            lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()):]
             tag, label = _MARK_TAG[op], _t(_MARK_LABEL[op])
-            out.append(Markup('<{tag} class="rl-{tag}" title="{label}"><span class="rl-sr">'
-                              '{label}: </span>{text}</{tag}>').format(
-                tag=tag, label=label, text=text))
+            out.append(Markup('{lead}<{tag} class="rl-{tag}" title="{label}"><span class="rl-sr">'
+                              '{label}: </span>{core}</{tag}>{trail}').format(
+                lead=lead, tag=tag, label=label, core=core, trail=trail) if core
+                else escape(text))
     return Markup("").join(out)
 
 
