@@ -267,7 +267,7 @@ def _set_properties(document, meta: ExportMeta) -> None:
     props.content_status = meta.status
     props.author = props.last_modified_by = "Collections Portal"
     props.comments = props.keywords = ""
-    props.created = props.modified = props.last_printed = stamp
+    props.created = props.modified = stamp
     _drop_template_leftovers(document)
 
 
