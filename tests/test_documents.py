@@ -1,5 +1,6 @@
 """Policy repository rules: immutable versions, lifecycle, as-of lookups, review dates."""
 
+import threading
 from datetime import date, timedelta
 
 import pytest
@@ -235,3 +236,70 @@ def test_one_open_version_is_enforced_by_the_database(ctx):
         db.session.flush()
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(DocumentVersion)) == 1
+
+
+def _publish_concurrently(app, numbers: list[int]) -> tuple[list[str], list[Exception]]:
+    """Publish the given versions of COL-POL-007 from separate threads released together."""
+    barrier = threading.Barrier(len(numbers))
+    done, errors = [], []
+
+    def worker(number: int):
+        with app.app_context():
+            try:
+                # Released before any read: SQLite's BEGIN IMMEDIATE queues the rest.
+                barrier.wait(timeout=10)
+                editor = user_named("compliance")
+                document = repo.get_document(db.session, editor, "COL-POL-007")
+                version = repo.get_version(editor, document, number)
+                repo.publish(db.session, editor, version)
+                db.session.commit()
+                done.append(number)
+            except Exception as exc:  # the loser's error is part of the result
+                db.session.rollback()
+                errors.append(exc)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in numbers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return done, errors
+
+
+def _open_versions() -> list[DocumentVersion]:
+    return db.session.scalars(select(DocumentVersion).where(
+        DocumentVersion.status == "published", DocumentVersion.effective_to.is_(None))).all()
+
+
+def test_same_draft_published_twice_at_once_gives_one_version(app):
+    with app.app_context():
+        document = new_document()
+        published(document, "Rule one.")
+        repo.add_version(db.session, user_named("compliance"), document, policy_blocks("Two."))
+        db.session.commit()
+    done, errors = _publish_concurrently(app, [2, 2, 2, 2])
+    assert done == [2]
+    assert len(errors) == 3 and all(isinstance(e, InvalidTransition) for e in errors)
+    with app.app_context():
+        assert [v.number for v in _open_versions()] == [2]
+
+
+def test_two_drafts_published_at_once_leave_one_in_force(app):
+    with app.app_context():
+        document = new_document()
+        published(document, "Rule one.")
+        for text in ("Two.", "Three."):
+            repo.add_version(db.session, user_named("compliance"), document,
+                             policy_blocks(text))
+        db.session.commit()
+    done, errors = _publish_concurrently(app, [2, 3])
+    assert not errors and sorted(done) == [2, 3]
+    with app.app_context():
+        document = repo.get_document(db.session, user_named("compliance"), "COL-POL-007")
+        assert [v.number for v in _open_versions()] == [done[-1]]
+        spans = sorted((repo.aware(v.effective_from), v.effective_to and repo.aware(
+            v.effective_to)) for v in document.versions)
+        # One unbroken line of versions: each ends exactly where the next begins.
+        assert all(spans[i][1] == spans[i + 1][0] for i in range(len(spans) - 1))
