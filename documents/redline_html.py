@@ -7,7 +7,7 @@ portal/static/redline.css; block classes follow documents.render_html (doc-claus
 """
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from markupsafe import Markup, escape
 
@@ -60,26 +60,34 @@ def render_summary(redline: Redline) -> Markup:
 
 
 # --- runs, numbers, blocks -------------------------------------------------------------------
+# Helpers build plain strings of safe HTML (every text through _h) and the public functions wrap
+# the result once in Markup: Markup.format per fragment costs more than the rest of the render.
 
-def _runs(runs, side: str = "both") -> Markup:
+def _h(text: str) -> str:
+    """Escape text for HTML (content and attribute values)."""
+    return str(escape(text))
+
+
+def _runs(runs, side: str = "both") -> str:
     """Render word runs; side "old" leaves insertions out, "new" leaves deletions out."""
     out = []
     for op, text in runs:
         if op == Op.EQUAL:
-            out.append(escape(text))
+            out.append(_h(text))
         elif side == "both" or (side == "old") == (op == Op.DELETE):
-            # Spaces at the edges stay outside the mark: no underlined or struck-out gaps.
             core = text.strip()
+            if not core:
+                out.append(_h(text))
+                continue
+            # Spaces at the edges stay outside the mark: no underlined or struck-out gaps.
             lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()):]
-            tag, label = _MARK_TAG[op], _t(_MARK_LABEL[op])
-            out.append(Markup('{lead}<{tag} class="rl-{tag}" title="{label}"><span class="rl-sr">'
-                              '{label}: </span>{core}</{tag}>{trail}').format(
-                lead=lead, tag=tag, label=label, core=core, trail=trail) if core
-                else escape(text))
-    return Markup("").join(out)
+            tag, label = _MARK_TAG[op], _h(_t(_MARK_LABEL[op]))
+            out.append(f'{lead}<{tag} class="rl-{tag}" title="{label}"><span class="rl-sr">'
+                       f'{label}: </span>{_h(core)}</{tag}>{trail}')
+    return "".join(out)
 
 
-def _number(change: BlockChange, side: str) -> Markup:
+def _number(change: BlockChange, side: str) -> str:
     """Render the clause number; a renumbered clause shows the old number struck through."""
     old = change.old.number if change.old else ""
     new = change.new.number if change.new else ""
@@ -90,17 +98,16 @@ def _number(change: BlockChange, side: str) -> Markup:
     elif side == "new" or not change.renumbered or change.status == Status.MOVED_TO:
         shown = new
     else:
-        return Markup('<span class="clause-no rl-num rl-renumbered">'
-                      '<del class="rl-num-old" title="{was}">{old}</del> '
-                      '<span class="rl-num-new"><span class="rl-sr">{now}: </span>{new}</span>'
-                      '</span> ').format(was=_t(N_("old number")), now=_t(N_("new number")),
-                                         old=old, new=new)
+        return (f'<span class="clause-no rl-num rl-renumbered">'
+                f'<del class="rl-num-old" title="{_h(_t(N_("old number")))}">{_h(old)}</del> '
+                f'<span class="rl-num-new"><span class="rl-sr">{_h(_t(N_("new number")))}: '
+                f'</span>{_h(new)}</span></span> ')
     if not shown and not bullet:
-        return Markup("")
-    return Markup('<span class="clause-no rl-num">{}</span> ').format(shown or bullet)
+        return ""
+    return f'<span class="clause-no rl-num">{_h(shown or bullet)}</span> '
 
 
-def _text_block(change: BlockChange, body: Markup, side: str, real_headings: bool) -> Markup:
+def _text_block(change: BlockChange, body: str, side: str, real_headings: bool) -> str:
     """Wrap a block's rendered words as a heading, a clause or a paragraph."""
     old_side = side == "old" or change.status in (Status.DELETED, Status.MOVED_FROM)
     block = (change.old if old_side else change.new) or change.block
@@ -108,43 +115,40 @@ def _text_block(change: BlockChange, body: Markup, side: str, real_headings: boo
     if block.kind == BlockKind.HEADING:
         level = min(max(block.level, 1) + 1, 6)  # h1 is the page's title
         if real_headings:
-            return Markup('<h{level} class="doc-heading rl-heading">{number}{body}</h{level}>'
-                          ).format(level=level, number=number, body=body)
-        return Markup('<div class="doc-heading rl-heading rl-h{level}">{number}{body}</div>'
-                      ).format(level=level, number=number, body=body)
+            return f'<h{level} class="doc-heading rl-heading">{number}{body}</h{level}>'
+        return f'<div class="doc-heading rl-heading rl-h{level}">{number}{body}</div>'
     if block.kind == BlockKind.LIST_ITEM:
-        return Markup('<div class="doc-clause level-{level}">{number}'
-                      '<span class="clause-text">{body}</span></div>').format(
-            level=min(max(block.level, 0), 8), number=number, body=body)
-    return Markup('<p class="doc-para">{}</p>').format(body)
+        level = min(max(block.level, 0), 8)
+        return (f'<div class="doc-clause level-{level}">{number}'
+                f'<span class="clause-text">{body}</span></div>')
+    return f'<p class="doc-para">{body}</p>'
 
 
-def _cell(cell: CellChange, side: str, header: bool) -> Markup:
-    tag = "th" if header else "td"
+def _cell(cell: CellChange, side: str, header: bool) -> str:
     if (side == "old" and cell.status == Status.INSERTED) or \
             (side == "new" and cell.status == Status.DELETED):
-        return Markup("")
-    return Markup('<{tag} class="rl-cell-{status}">{body}</{tag}>').format(
-        tag=tag, status=cell.status.value, body=_runs(cell.runs, side))
+        return ""
+    tag = "th" if header else "td"
+    return f'<{tag} class="rl-cell-{cell.status.value}">{_runs(cell.runs, side)}</{tag}>'
 
 
-def _row(row: RowChange, side: str, header: bool) -> Markup:
+def _row(row: RowChange, side: str, header: bool) -> str:
     hidden = (side == "old" and row.status == Status.INSERTED) or \
         (side == "new" and row.status == Status.DELETED)
     if hidden:  # keeps the two columns' rows level with each other
-        return Markup('<tr class="rl-row-placeholder" aria-hidden="true">{}</tr>').format(
-            Markup("<td></td>") * max(1, len(row.cells)))
-    cells = Markup("").join(_cell(c, side, header) for c in row.cells)
-    return Markup('<tr class="rl-row-{}">{}</tr>').format(row.status.value, cells)
+        return ('<tr class="rl-row-placeholder" aria-hidden="true">'
+                + "<td></td>" * max(1, len(row.cells)) + "</tr>")
+    cells = "".join(_cell(c, side, header) for c in row.cells)
+    return f'<tr class="rl-row-{row.status.value}">{cells}</tr>'
 
 
-def _table(change: BlockChange, side: str) -> Markup:
-    rows = Markup("").join(_row(r, side, k == 0) for k, r in enumerate(change.rows))
-    return Markup('<div class="table-responsive"><table class="table table-sm table-bordered '
-                  'doc-table rl-table">{}</table></div>').format(rows)
+def _table(change: BlockChange, side: str) -> str:
+    rows = "".join(_row(r, side, k == 0) for k, r in enumerate(change.rows))
+    return ('<div class="table-responsive"><table class="table table-sm table-bordered '
+            f'doc-table rl-table">{rows}</table></div>')
 
 
-def _block_body(change: BlockChange, side: str, real_headings: bool) -> Markup:
+def _block_body(change: BlockChange, side: str, real_headings: bool) -> str:
     """Render one block's content (no wrapper) for a side: "both", "old" or "new"."""
     if change.is_table:
         body = _table(change, side)
@@ -154,11 +158,11 @@ def _block_body(change: BlockChange, side: str, real_headings: bool) -> Markup:
             runs = tuple((Op.EQUAL, t) for op, t in runs if op != Op.INSERT)  # as it was
         body = _text_block(change, _runs(runs, side), side, real_headings)
     if change.restyled and side != "old" and change.status != Status.MOVED_FROM:
-        body += Markup('<span class="rl-note">{}</span>').format(_t(N_("formatting changed")))
+        body += f'<span class="rl-note">{_h(_t(N_("formatting changed")))}</span>'
     return body
 
 
-def _move_link(redline: Redline, k: int, prefix: str) -> Markup:
+def _move_link(redline: Redline, k: int, prefix: str) -> str:
     """Render the link from one half of a move to the other, with its direction."""
     change = redline.changes[k]
     partner = change.partner if change.partner is not None else k
@@ -173,9 +177,9 @@ def _move_link(redline: Redline, k: int, prefix: str) -> Markup:
         label = (_t(N_("Moved here from clause %(number)s"), number=number) if number
                  else _t(N_("Moved here from below")) if down else _t(N_("Moved here from above")))
         target = f"{prefix}-from-{partner}"
-    return Markup('<a class="rl-move-link" href="#{target}"><span aria-hidden="true">{arrow}'
-                  '</span> {label}</a>').format(target=target, label=label,
-                                                arrow="↓" if down else "↑")
+    arrow = "↓" if down else "↑"
+    return (f'<a class="rl-move-link" href="#{target}"><span aria-hidden="true">{arrow}</span> '
+            f'{_h(label)}</a>')
 
 
 def _short(number: str) -> str:
@@ -216,9 +220,9 @@ def _segments(redline: Redline, context: int) -> Iterator[tuple[bool, range]]:
         k = end
 
 
-def _fold_summary(count: int) -> Markup:
-    return Markup('<summary>{}</summary>').format(
-        _plural(count, N_("1 unchanged clause"), N_("%(count)s unchanged clauses")))
+def _fold_summary(count: int) -> str:
+    label = _plural(count, N_("1 unchanged clause"), N_("%(count)s unchanged clauses"))
+    return f"<summary>{_h(label)}</summary>"
 
 
 def _check_prefix(prefix: str) -> None:
@@ -228,29 +232,36 @@ def _check_prefix(prefix: str) -> None:
 
 # --- the two views ---------------------------------------------------------------------------
 
-def _inline_block(redline: Redline, k: int, prefix: str) -> Markup:
+def _inline_block(redline: Redline, k: int, prefix: str) -> str:
     change = redline.changes[k]
-    link = _move_link(redline, k, prefix) if change.partner is not None else Markup("")
-    return Markup('<div class="rl-block rl-{status}" id="{anchor}">{link}{body}</div>').format(
-        status=change.status.value, anchor=_anchor(change, k, prefix), link=link,
-        body=_block_body(change, "both", real_headings=True))
+    link = _move_link(redline, k, prefix) if change.partner is not None else ""
+    body = _block_body(change, "both", real_headings=True)
+    return (f'<div class="rl-block rl-{change.status.value}" id="{_anchor(change, k, prefix)}">'
+            f'{link}{body}</div>')
+
+
+def _folded(segments, render: Callable[[int], str]) -> list[str]:
+    """Render blocks, each folded stretch inside one <details>."""
+    parts = []
+    for folded, indices in segments:
+        if folded:
+            parts.append('<details class="rl-fold">' + _fold_summary(len(indices)))
+        parts.extend(render(k) for k in indices)
+        if folded:
+            parts.append("</details>")
+    return parts
 
 
 def render_inline(redline: Redline, context: int = 2, *, id_prefix: str = "rl-inline",
                   summary: bool = True) -> Markup:
     """Render the redline as one text with insertions, deletions and moves marked."""
     _check_prefix(id_prefix)
-    parts = [Markup('<div class="redline redline-inline">')]
+    parts = ['<div class="redline redline-inline">']
     if summary:
-        parts.append(render_summary(redline))
-    for folded, indices in _segments(redline, context):
-        blocks = [_inline_block(redline, k, id_prefix) for k in indices]
-        if folded:
-            blocks = [Markup('<details class="rl-fold">'), _fold_summary(len(indices)),
-                      *blocks, Markup("</details>")]
-        parts.extend(blocks)
-    parts.append(Markup("</div>"))
-    return Markup("\n").join(parts)
+        parts.append(str(render_summary(redline)))
+    parts += _folded(_segments(redline, context), lambda k: _inline_block(redline, k, id_prefix))
+    parts.append("</div>")
+    return Markup("\n".join(parts))  # noqa: S704 - every part above is escaped HTML
 
 
 _SIDES = {  # which column shows a block of each status
@@ -259,20 +270,18 @@ _SIDES = {  # which column shows a block of each status
 }
 
 
-def _side_row(redline: Redline, k: int, prefix: str) -> Markup:
+def _side_row(redline: Redline, k: int, prefix: str) -> str:
     change = redline.changes[k]
-    link = _move_link(redline, k, prefix) if change.partner is not None else Markup("")
+    link = _move_link(redline, k, prefix) if change.partner is not None else ""
     cells = []
     for side in ("old", "new"):
         if side in _SIDES[change.status]:
             body = link + _block_body(change, side, real_headings=False)
-            cells.append(Markup('<div class="rl-side rl-side-{side}">{body}</div>').format(
-                side=side, body=body))
+            cells.append(f'<div class="rl-side rl-side-{side}">{body}</div>')
         else:
-            cells.append(Markup('<div class="rl-side rl-side-{} rl-empty"></div>').format(side))
-    return Markup('<div class="rl-row rl-{status}" id="{anchor}">{cells}</div>').format(
-        status=change.status.value, anchor=_anchor(change, k, prefix),
-        cells=Markup("").join(cells))
+            cells.append(f'<div class="rl-side rl-side-{side} rl-empty"></div>')
+    return (f'<div class="rl-row rl-{change.status.value}" id="{_anchor(change, k, prefix)}">'
+            + "".join(cells) + "</div>")
 
 
 def render_side_by_side(redline: Redline, context: int = 2, *, id_prefix: str = "rl-sbs",
@@ -280,17 +289,13 @@ def render_side_by_side(redline: Redline, context: int = 2, *, id_prefix: str = 
                         new_label: str | None = None) -> Markup:
     """Render the redline in two columns, old | new, each block level with its counterpart."""
     _check_prefix(id_prefix)
-    parts = [Markup('<div class="redline redline-sbs">')]
+    parts = ['<div class="redline redline-sbs">']
     if summary:
-        parts.append(render_summary(redline))
-    parts.append(Markup('<div class="rl-row rl-head"><div class="rl-side">{}</div>'
-                        '<div class="rl-side">{}</div></div>').format(
-        old_label or _t(N_("Old version")), new_label or _t(N_("New version"))))
-    for folded, indices in _segments(redline, context):
-        rows = [_side_row(redline, k, id_prefix) for k in indices]
-        if folded:
-            rows = [Markup('<details class="rl-fold">'), _fold_summary(len(indices)),
-                    *rows, Markup("</details>")]
-        parts.extend(rows)
-    parts.append(Markup("</div>"))
-    return Markup("\n").join(parts)
+        parts.append(str(render_summary(redline)))
+    old_label = _h(old_label or _t(N_("Old version")))
+    new_label = _h(new_label or _t(N_("New version")))
+    parts.append(f'<div class="rl-row rl-head"><div class="rl-side">{old_label}</div>'
+                 f'<div class="rl-side">{new_label}</div></div>')
+    parts += _folded(_segments(redline, context), lambda k: _side_row(redline, k, id_prefix))
+    parts.append("</div>")
+    return Markup("\n".join(parts))  # noqa: S704 - every part above is escaped HTML
