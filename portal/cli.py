@@ -14,17 +14,21 @@ from portal.extensions import db
 @click.command("seed-demo")
 @with_appcontext
 @click.option("--accounts", default=5000, show_default=True, help="How many demo accounts.")
-def seed_demo_command(accounts: int) -> None:
-    """Load demo users, teams, staff and accounts (running it twice changes nothing)."""
+@click.option("--documents/--no-documents", default=True, show_default=True,
+              help="Also load the demo policy documents with their versions.")
+def seed_demo_command(accounts: int, documents: bool) -> None:
+    """Load demo users, teams, staff, accounts and policy documents (twice changes nothing)."""
     from portal.auth import hasher
     from portal.demo import DEMO_PASSWORD, seed_demo
 
     audit.bind("cli:seed-demo")
     with tqdm(total=accounts, desc="accounts", unit="acct", disable=None) as bar:
-        result = seed_demo(db.session, hasher().hash(DEMO_PASSWORD), accounts, bar.update)
+        result = seed_demo(db.session, hasher().hash(DEMO_PASSWORD), accounts, bar.update,
+                           documents=documents)
     db.session.commit()
     click.echo(f"Demo data ready: {result['teams']} teams, "
-               f"{result['accounts_created']} new accounts.")
+               f"{result['accounts_created']} new accounts, "
+               f"{result['documents_created']} new policy documents.")
 
 
 audit_cli = AppGroup("audit", help="Audit trail commands.")

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from models import DebtorAccount, MembershipRole, Role, Team, TeamMembership, User
 from models.account import AccountStatus, Product
 from models.assignment import assign
+from portal.demo_documents import seed_documents
 
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - documented demo credential, demo data only
 
@@ -142,9 +143,12 @@ def seed_accounts(session: Session, staff: dict, count: int, rng: random.Random,
     return sum(len(batch) for batch in groups.values())
 
 
-def seed_demo(session: Session, password_hash: str, accounts: int = 5000, progress=None) -> dict:
+def seed_demo(session: Session, password_hash: str, accounts: int = 5000, progress=None, *,
+              documents: bool = True) -> dict:
     """Load the whole demo set; return counts of what was created."""
     rng = random.Random(20261129)  # noqa: S311 - fixed seed: the same data every time, so reruns add nothing
     staff = seed_staff(session, password_hash, rng)
     created = seed_accounts(session, staff, accounts, rng, staff["demo"]["admin"], progress)
-    return {"teams": len(staff["teams"]), "accounts_created": created}
+    documents_created = seed_documents(session, staff) if documents else 0
+    return {"teams": len(staff["teams"]), "accounts_created": created,
+            "documents_created": documents_created}
