@@ -227,3 +227,25 @@ def test_team_lead_sees_who_has_not_acknowledged(client, auth, policy):
 def test_unknown_document_is_404(client, auth):
     auth.login("admin")
     assert client.get("/documents/d/NOPE-XX-1/").status_code == 404
+
+
+def _counts(app) -> tuple[int, int, int]:
+    with app.app_context():
+        return tuple(db.session.scalar(select(func.count()).select_from(model))
+                     for model in (DocumentVersion, ContentBlob, AuditEntry))
+
+
+def test_whole_hostile_corpus_is_refused_by_the_upload_page(client, auth, policy, app):
+    """Every hostile file gets its own clear 400 message; no version, blob or audit entry."""
+    from tests.hostile_docx import EXPECTED, HOSTILE
+
+    app.config["MAX_CONTENT_LENGTH"] = 60 * 2**20
+    auth.login("compliance")
+    before = _counts(app)
+    for name, build in HOSTILE.items():
+        response = upload(client, policy, build(), f"{name}.docx")
+        html = response.get_data(as_text=True)
+        assert response.status_code == 400, name
+        assert "data-upload-error" in html, name
+        assert EXPECTED[name].lower() in html.lower().replace("&#39;", "'"), name
+    assert _counts(app) == before
