@@ -8,6 +8,7 @@ fixtures were written by LibreOffice 7.4 from the sources beside them, once:
 LibreOffice's own text export (the .txt) is the cross-check of the text and numbers.
 """
 
+import copy
 import io
 import re
 import zipfile
@@ -15,9 +16,13 @@ from pathlib import Path
 
 import docx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lxml import etree
 
-from documents.blocks import BlockKind
+from documents.blocks import NUMBER_FORMATS, BlockKind
 from documents.docx_import import import_docx
+from documents.docx_ooxml import qn
 from models.errors import ValidationError
 from tests.docx_samples import (
     CLAUSES,
@@ -597,3 +602,161 @@ def test_libreoffice_tracked_changes_and_table_of_contents():
     assert " ".join(theirs[:12]) == "Mục lục 1.Tiếp nhận khiếu nại 1 2.Thời hạn giải quyết 1"
     theirs = " ".join(theirs[12:]).replace("30 days15", "15").split()
     assert _our_words(result)[len(result.title.split()):] == theirs
+
+
+def test_hostile_values_stay_bounded():
+    styles = (paragraph_style("LoopA", "Loop A", based_on="LoopB")
+              + paragraph_style("LoopB", "Loop B", based_on="LoopA")
+              + '<w:style w:type="numbering" w:styleId="LinkStyle"><w:name w:val="Link"/>'
+              '<w:pPr><w:numPr><w:numId w:val="41"/></w:numPr></w:pPr></w:style>')
+    # Starts are capped at 32767 (Word's limit); %9 names an undefined level: counter 0.
+    numbering = (abstract(18, lvl(0, "upperRoman", "%1.%9.", start=10**20))
+                 + '<w:abstractNum w:abstractNumId="19"><w:numStyleLink w:val="LinkStyle"/>'
+                 "</w:abstractNum>" + num(40, 18) + num(41, 19))
+    huge = '<w:gridSpan w:val="1000000000"/>'
+    body = "".join([p("Looping style", style="LoopA"), p("Huge start", num=40),
+                    p("Linked to itself", num=41),
+                    tbl(tr(*[tc(f"c{i}", tcpr=huge) for i in range(50)]), tr("x"))])
+    result = import_docx(build_docx(body, numbering=numbering, styles=styles))
+    assert labels(result) == [("paragraph", 0, "", "Looping style"),
+                              ("list_item", 0, "MMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMDCCLXVII.0.",
+                               "Huge start"),
+                              ("paragraph", 0, "", "Linked to itself")]
+    cells = only_table(result)
+    assert cells[0][:3] == ["c0"] + [""] * 2 and cells[0][-1] == "c49"
+    assert len(cells[0]) == 63 + 49 and len(cells[1]) == 63  # spans stop padding at 63 columns
+
+
+# --- property: hostile or broken input raises nothing but ValidationError ---------------------
+
+def _slim_styles(data: bytes) -> bytes:
+    """Keep only the styles the samples use, so that each generated example parses quickly."""
+    keep = {"Normal", "Title", "Heading1", "Heading2", "Heading3", "ListNumber", "ListBullet",
+            "TOC1", "DefaultParagraphFont"}
+    styles = etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("word/styles.xml"))
+    for style in styles.findall(qn("w:style")):
+        if style.get(qn("w:styleId")) not in keep:
+            styles.remove(style)
+    return _replace_part(data, "word/styles.xml", etree.tostring(styles))
+
+
+def _rich_sample() -> bytes:
+    """Return one document using every construct the importer resolves."""
+    numbering = CLAUSES + num(20, 10) + num(22, 10, start_override(0, 4)) + abstract(
+        16, lvl(0, "upperRoman", "Điều %1.", extra='<w:pStyle w:val="Heading1"/>')) + num(36, 16)
+    body = "".join([
+        p("Chính sách", style="Title"), p("Phạm vi", style="Heading1"),
+        p("Clause", num=20, ilvl=0), p("Sub", num=20, ilvl=1), p("Point", num=22, ilvl=2),
+        p("Bullet", style="ListBullet"), p("Old ", deleted("gone"), ins("new"), ppr=deleted_mark()),
+        p("See ", field(" REF x ", "2.1"), sdt(r("control")), r("hidden", rpr="<w:vanish/>")),
+        sdt(p("In a control", num=20)), p(field(" TOC \\o ", "1. Scope 3"), style="TOC1"),
+        p("Box", '<w:r><w:sym w:font="Symbol" w:char="F0B3"/></w:r>',
+          "<w:r><w:drawing><w:txbxContent>" + p("text box") + "</w:txbxContent></w:drawing></w:r>"),
+        tbl(tr("A", tc("B", tcpr='<w:gridSpan w:val="2"/>')),
+            tr(tc("C", tcpr='<w:vMerge w:val="restart"/>'), tc(tbl(tr("x", "y"))), "D"),
+            tr(tc("", tcpr="<w:vMerge/>"), "E", "F", trpr='<w:gridBefore w:val="0"/>')),
+    ])
+    return _slim_styles(build_docx(body, numbering=numbering, style_numbering={
+        "Heading1": '<w:numId w:val="36"/>'}))
+
+
+RICH = _rich_sample()
+PARTS = ("word/document.xml", "word/numbering.xml", "word/styles.xml")
+ATTRIBUTES = [qn(f"w:{n}") for n in ("val", "ilvl", "numId", "abstractNumId", "fldCharType",
+                                     "styleId", "type", "instr", "char", "font", "default")]
+TAGS = [qn(n) for n in (
+    "w:p", "w:r", "w:t", "w:tbl", "w:tr", "w:tc", "w:tcPr", "w:sdt", "w:sdtContent", "w:sdtPr",
+    "w:fldChar", "w:instrText", "w:numPr", "w:ilvl", "w:numId", "w:lvl", "w:abstractNum",
+    "w:num", "w:lvlOverride", "w:startOverride", "w:start", "w:lvlText", "w:numFmt",
+    "w:gridSpan", "w:vMerge", "w:gridBefore", "w:del", "w:ins", "w:moveFrom", "w:pPr", "w:rPr",
+    "w:vanish", "w:txbxContent", "m:oMath", "mc:AlternateContent", "mc:Choice", "w:customXml",
+    "w:hyperlink", "w:fldSimple", "w:sym", "w:basedOn", "w:style", "w:pStyle", "w:outlineLvl",
+    "w:body", "w:showingPlcHdr", "w:docPartGallery", "w:footnoteReference", "w:cellDel")]
+VALUES = st.one_of(st.integers(-(2**70), 2**70).map(str),
+                   st.sampled_from(["0", "1", "8", "9", "10", "begin", "separate", "end",
+                                    "restart", "continue", "bullet", "none", "decimal",
+                                    "lowerLetter", "upperRoman", "%1.%2.", "%9%1", "F0B3",
+                                    "TOC", " TOC \\o ", "Heading1", "Title", "", "paragraph",
+                                    "numbering", "Table of Contents"]),
+                   st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")),
+                           max_size=12))
+
+
+@st.composite
+def _mutated_part(draw) -> tuple[str, bytes]:
+    """Return one part of RICH with a few elements deleted, moved, copied, added or changed."""
+    name = draw(st.sampled_from(PARTS))
+    root = etree.fromstring(zipfile.ZipFile(io.BytesIO(RICH)).read(name))
+    for _ in range(draw(st.integers(1, 6))):
+        elements = list(root.iter(etree.Element))
+        target = elements[draw(st.integers(0, len(elements) - 1))]
+        other = elements[draw(st.integers(0, len(elements) - 1))]
+        operation = draw(st.sampled_from(["delete", "move", "copy", "add", "attribute", "text"]))
+        if operation == "delete" and target.getparent() is not None:
+            target.getparent().remove(target)
+        elif operation == "move" and target.getparent() is not None and target not in (
+                *other.iterancestors(), other):
+            other.insert(draw(st.integers(0, len(other))), target)
+        elif operation == "copy" and target.getparent() is not None:
+            target.addnext(copy.deepcopy(target))
+        elif operation == "add":
+            target.insert(draw(st.integers(0, len(target))),
+                          etree.Element(draw(st.sampled_from(TAGS))))
+        elif operation == "attribute":
+            target.set(draw(st.sampled_from(ATTRIBUTES)), draw(VALUES))
+        elif operation == "text":
+            target.text = draw(VALUES)
+    return name, etree.tostring(root)
+
+
+def _assert_only_validation_errors(data: bytes) -> None:
+    try:
+        result = import_docx(data)
+    except ValidationError as error:
+        assert error.message  # a message the user can read
+        return
+    for block in result.blocks:  # what did import is well-formed
+        assert block.kind in BlockKind
+        assert block.text == block.text.strip()
+        assert block.number_format in (*NUMBER_FORMATS, "")
+        assert all(isinstance(c, str) for row in block.cells for c in row)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.binary(max_size=2000))
+def test_random_bytes_raise_only_validation_errors(data):
+    _assert_only_validation_errors(data)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_mutated_part())
+def test_mutated_xml_parts_raise_only_validation_errors(mutation):
+    name, content = mutation
+    _assert_only_validation_errors(_replace_part(RICH, name, content))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(PARTS), st.data())
+def test_damaged_xml_bytes_raise_only_validation_errors(name, data):
+    content = zipfile.ZipFile(io.BytesIO(RICH)).read(name)
+    cut = data.draw(st.integers(0, len(content)))
+    noise = data.draw(st.binary(max_size=20))
+    _assert_only_validation_errors(_replace_part(RICH, name, content[:cut] + noise
+                                                 + content[cut + len(noise):]))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data())
+def test_damaged_zip_bytes_raise_only_validation_errors(data):
+    at = data.draw(st.integers(0, len(RICH) - 1))
+    noise = data.draw(st.binary(min_size=1, max_size=16))
+    _assert_only_validation_errors(RICH[:at] + noise + RICH[at + len(noise):])
+
+
+def test_the_property_tests_start_from_a_document_using_every_construct():
+    result = import_docx(RICH)
+    assert result.title == "Chính sách"
+    assert [b.label for b in result.blocks if b.kind != BlockKind.TABLE] == [
+        "Điều I. Phạm vi", "1. Clause", "1.1. Sub", "a) Point", "Bullet",
+        "Old newSee 2.1control", "2. In a control", "Box≥"]
+    assert len(result.notices) == 4  # tracked changes, table of contents, hidden text, text box
