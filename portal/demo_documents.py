@@ -208,7 +208,7 @@ def document_plans(now: datetime) -> list[DocumentPlan]:
             "COL-PRC-002", "Quy trình liên hệ và nhắc nợ khách hàng qua điện thoại",
             "procedure", "lead", prc.CONTACT_V1, owning_team="Hà Nội Early Bucket",
             audience_roles=("collector",), review_cycle_months=12,
-            tags="gọi điện, xác minh danh tính, mã kết quả",
+            tags="gọi điện, xác minh danh tính, mã kết quả", reviewed_days_ago=20,
             regulatory_refs="Thông tư 18/2019/TT-NHNN",
             versions=[
                 VersionPlan((), first, _day(2025, 10, 15), [("collector1", 2), ("col31", 4)]),
