@@ -148,7 +148,7 @@ class TextReader:
         return "".join(out)
 
     def _collect(self, el, out: list[str]) -> None:
-        for child in el.iterchildren():
+        for child in el:
             tag = child.tag
             if tag == W_R:
                 self._run(child, out)
@@ -170,17 +170,19 @@ class TextReader:
             # w:del, w:moveFrom, w:pPr, math, bookmarks and proofing marks show no text
 
     def _run(self, run, out: list[str]) -> None:
-        rpr = run.find(W_RPR)
-        hidden = rpr is not None and is_on(rpr, W_VANISH)
         fields = self.fields
-        for child in run.iterchildren():
+        hidden = False
+        for child in run:
             tag = child.tag
             if tag == W_T:
-                if fields.visible and child.text:
+                text = child.text
+                if text and fields.visible:
                     if hidden:
-                        self._remember_hidden(child.text)
+                        self._remember_hidden(text)
                     else:
-                        out.append(child.text)
+                        out.append(text)
+            elif tag == W_RPR:  # the schema puts it first, before any text
+                hidden = is_on(child, W_VANISH)
             elif tag == W_FLD_CHAR:
                 kind = child.get(W_FLD_CHAR_TYPE)
                 if kind == "begin":
