@@ -14,8 +14,10 @@ level and inside table cells.
     bullets are list items with number "" and format "bullet". A paragraph whose level shows no
     counter (numFmt none) stays a paragraph.
   * Text: `docx_text` reads runs with tracked changes accepted, field results, hyperlinks and
-    symbols; the result is normalised (`normalise_text`). Empty paragraphs are dropped (an
-    empty numbered paragraph still counts, as Word shows its number).
+    symbols; the result is normalised (`normalise_text`). A paragraph whose mark is a tracked
+    deletion joins the next paragraph, which keeps its own style and numbering (as accepting
+    does in Word). Empty paragraphs are dropped (an empty numbered paragraph still counts, as
+    Word shows its number).
   * Tables: one row of cell texts per w:tr, rectangular over the table's grid columns. A cell
     spanning n grid columns (w:gridSpan) keeps its text in its first column and "" in the
     other n-1; a vertically merged continuation cell (w:vMerge without "restart") is "", so
