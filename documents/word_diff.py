@@ -47,12 +47,16 @@ def diff_words(old: str, new: str) -> WordDiff:
     """Diff two texts word by word."""
     if old == new:
         return WordDiff(((Op.EQUAL, old),) if old else (), 0, 0)
-    diff = _diff(old, new, exact=False)
-    if new_text(diff.runs) != new:
-        # rapidfuzz compares tokens by their hash: on an (astronomically rare) collision,
-        # an equal run would carry the wrong text. Number the tokens exactly and diff again.
-        diff = _diff(old, new, exact=True)
-    return diff
+    try:
+        return _diff(old, new, exact=False)
+    except _HashCollision:
+        # rapidfuzz compares tokens by their hash; on an (astronomically rare) collision an
+        # equal run would be wrong: number the tokens exactly and diff again.
+        return _diff(old, new, exact=True)
+
+
+class _HashCollision(Exception):
+    """Two different tokens compared equal by hash."""
 
 
 def _diff(old: str, new: str, exact: bool) -> WordDiff:
@@ -83,57 +87,96 @@ def _coarse_diff(old: list[str], new: list[str], exact: bool) -> WordDiff:
 
     Each word carries the space before it; a stretch starts after an equal run or at the start
     of both texts, so either both sides of a stretch have a space before them or neither does.
+    Equal text is held in `equal` until a change follows, so runs come out merged.
     """
     runs: list[tuple[Op, str]] = []
+    equal = ""
     inserted = deleted = 0
     start_i = start_j = -1  # where the current changed stretch began
-    for tag, i1, i2, j1, _ in [*_opcodes(old, new, exact), ("end", len(old), 0, len(new), 0)]:
+    for tag, i1, i2, j1, j2 in [*_opcodes(old, new, exact), ("end", len(old), 0, len(new), 0)]:
         if tag != "equal" and tag != "end":
             if start_i < 0:
                 start_i, start_j = i1, j1
             continue
         if start_i >= 0:
             gone, came = old[start_i:i1], new[start_j:j1]
-            space = " " if start_i else ""
-            if gone and came and "".join(gone).isalnum() and "".join(came).isalnum():
-                # Words only and none in common (the LCS found none): all go, all come.
-                runs += [(Op.EQUAL, space), (Op.DELETE, " ".join(gone)),
-                         (Op.INSERT, " ".join(came))]
+            if start_i:
+                equal += " "
+            changed = _plain_replacement(gone, came)
+            if changed:
                 deleted, inserted = deleted + len(gone), inserted + len(came)
             else:
+                space = " " if start_i else ""
                 diff = _stretch(space + " ".join(gone) if gone else "",
                                 space + " ".join(came) if came else "", exact)
-                runs += diff.runs
                 deleted, inserted = deleted + diff.deleted, inserted + diff.inserted
+                changed = list(diff.runs)
+                if space and changed[0] == (Op.EQUAL, space):
+                    changed.pop(0)
+                elif space:
+                    equal = equal[:-1]  # the stretch keeps its own space
+                if changed and changed[0][0] == Op.EQUAL:
+                    equal += changed.pop(0)[1]
+            if equal:
+                runs.append((Op.EQUAL, equal))
+            equal = ""
+            if changed and changed[-1][0] == Op.EQUAL:
+                equal = changed.pop()[1]
+            runs += changed
             start_i = -1
         if tag == "end":
             break
+        if old[i1:i2] != new[j1:j2]:
+            raise _HashCollision
         if (i1 > 0) != (j1 > 0):  # the first word of one side only: one space more or less
-            runs.append((Op.DELETE, " ") if i1 else (Op.INSERT, " "))
-        runs.append((Op.EQUAL, (" " if i1 and j1 else "") + " ".join(old[i1:i2])))
-    return WordDiff(_merged(runs), inserted, deleted)
+            if equal:
+                runs.append((Op.EQUAL, equal))
+                equal = ""
+            _append(runs, *((Op.DELETE, " ") if i1 else (Op.INSERT, " ")))
+        equal += (" " if i1 and j1 else "") + " ".join(old[i1:i2])
+    if equal:
+        runs.append((Op.EQUAL, equal))
+    return WordDiff(tuple(runs), inserted, deleted)
 
 
-def _merged(runs: list[tuple[Op, str]]) -> Runs:
-    """Join neighbouring runs of the same op and drop empty ones."""
-    out: list[tuple[Op, str]] = []
-    for op, text in runs:
-        if not text:
-            continue
-        if out and out[-1][0] == op:
-            out[-1] = (op, out[-1][1] + text)
-        else:
-            out.append((op, text))
-    return tuple(out)
+def _plain_replacement(gone: list[str], came: list[str]) -> list[tuple[Op, str]]:
+    """Return the runs of a stretch of words replaced by others, when no finer diff is needed.
+
+    The first pass found no word in common, so if both sides are plain words (the same
+    punctuation, such as a full stop, may end both), every word goes and every word comes.
+    Anything else (other punctuation, a word shared once the full stop is off) returns [].
+    """
+    if not gone or not came:
+        return []
+    old, new = " ".join(gone), " ".join(came)
+    n = 0
+    while n < min(len(old), len(new)) and old[-1 - n] == new[-1 - n] \
+            and not old[-1 - n].isalnum() and old[-1 - n] != " ":
+        n += 1
+    old_words, new_words = old[: len(old) - n], new[: len(new) - n]
+    if not (old_words.replace(" ", "").isalnum() and new_words.replace(" ", "").isalnum()):
+        return []
+    if n and not set(old_words.split()).isdisjoint(new_words.split()):
+        return []
+    tail = old[len(old) - n:]
+    return [(Op.DELETE, old_words), (Op.INSERT, new_words), *([(Op.EQUAL, tail)] if tail else [])]
 
 
 def _stretch(old: str, new: str, exact: bool) -> WordDiff:
     """Diff one changed stretch: words and punctuation apart."""
     if not old:
-        return WordDiff(((Op.INSERT, new),), word_count(new), 0)
+        return WordDiff(((Op.INSERT, new),) if new else (), word_count(new), 0)
     if not new:
         return WordDiff(((Op.DELETE, old),), 0, word_count(old))
     return _fine_diff(old, new, exact)
+
+
+def word_count(text: str) -> int:
+    """Count the words of text as the diff counts them."""
+    words = text.split()
+    if "".join(words).isalnum():  # no punctuation: every space-separated word is one word
+        return len(words)
+    return sum(1 for token in _TOKEN.findall(text) if _WORD.search(token))
 
 
 def _fine_diff(old: str, new: str, exact: bool) -> WordDiff:
@@ -145,6 +188,8 @@ def _fine_diff(old: str, new: str, exact: bool) -> WordDiff:
     inserted = deleted = 0
     for tag, i1, i2, j1, j2 in _opcodes(old_cores, new_cores, exact):
         if tag == "equal":
+            if old_cores[i1:i2] != new_cores[j1:j2]:
+                raise _HashCollision
             pieces.extend(_equal_tokens(old_tokens[i1:i2], new_tokens[j1:j2],
                                         old_cores[i1:i2]))
             continue
@@ -252,8 +297,3 @@ def old_text(runs: Runs) -> str:
 def new_text(runs: Runs) -> str:
     """Return the new side of runs."""
     return "".join(t for op, t in runs if op != Op.DELETE)
-
-
-def word_count(text: str) -> int:
-    """Count the words of text as the diff counts them."""
-    return sum(1 for token in _TOKEN.findall(text) if _WORD.search(token))

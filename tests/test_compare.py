@@ -257,6 +257,17 @@ def test_runs_rebuild_both_texts_and_mark_no_more_than_the_edits(words, edits):
     assert all(a != b for a, b in itertools.pairwise(ops))  # runs are merged
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=" \t\n,.ab\u0301ợ<>&", max_size=30),
+       st.text(alphabet=" \t\n,.ab\u0301ợ<>&", max_size=30))
+def test_any_two_texts_give_merged_runs_that_rebuild_them(old, new):
+    diff = diff_words(old, new)
+    assert old_text(diff.runs) == old and new_text(diff.runs) == new
+    assert all(text for _, text in diff.runs)
+    ops = [op for op, _ in diff.runs]
+    assert all(a != b for a, b in itertools.pairwise(ops))
+
+
 @pytest.mark.parametrize("fraction", [0.01, 0.1])
 @pytest.mark.parametrize("with_ids", [True, False])
 def test_generated_policy_marks_no_more_words_than_were_changed(fraction, with_ids):
