@@ -148,18 +148,22 @@ def _plain_replacement(gone: list[str], came: list[str]) -> list[tuple[Op, str]]
     """
     if not gone or not came:
         return []
-    old, new = " ".join(gone), " ".join(came)
-    n = 0
-    while n < min(len(old), len(new)) and old[-1 - n] == new[-1 - n] \
-            and not old[-1 - n].isalnum() and old[-1 - n] != " ":
+    old_last, new_last = gone[-1], came[-1]
+    n, shortest = 0, min(len(old_last), len(new_last))
+    while n < shortest and old_last[-1 - n] == new_last[-1 - n] \
+            and not old_last[-1 - n].isalnum():
         n += 1
+    old, new = " ".join(gone), " ".join(came)
     old_words, new_words = old[: len(old) - n], new[: len(new) - n]
     if not (old_words.replace(" ", "").isalnum() and new_words.replace(" ", "").isalnum()):
         return []
-    if n and not set(old_words.split()).isdisjoint(new_words.split()):
-        return []
-    tail = old[len(old) - n:]
-    return [(Op.DELETE, old_words), (Op.INSERT, new_words), *([(Op.EQUAL, tail)] if tail else [])]
+    if n:
+        # Only the two last words lost their punctuation: only they can now match a word.
+        old_last, new_last = old_last[:-n], new_last[:-n]
+        if old_last == new_last or old_last in came[:-1] or new_last in gone[:-1]:
+            return []
+        return [(Op.DELETE, old_words), (Op.INSERT, new_words), (Op.EQUAL, old[len(old) - n:])]
+    return [(Op.DELETE, old_words), (Op.INSERT, new_words)]
 
 
 def _stretch(old: str, new: str, exact: bool) -> WordDiff:
