@@ -9,6 +9,7 @@ the small package indexes ([Content_Types].xml and the .rels parts) once the sca
 
 import codecs
 import io
+import itertools
 import posixpath
 import re
 import struct
@@ -32,7 +33,15 @@ LOCAL_HEADER = b"PK\x03\x04"
 CENTRAL_HEADER = b"PK\x01\x02"
 
 WORD_DOCUMENT = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+OFFICE_DOCUMENT_PATH = "officeDocument/relationships/officeDocument"
+OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
 STRICT_NAMESPACE = "http://purl.oclc.org/ooxml/"
+CONTENT_TYPES_ROOT = "{http://schemas.openxmlformats.org/package/2006/content-types}Types"
+RELATIONSHIPS_ROOT = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationships"
+RELATIONSHIP_TAG = RELATIONSHIPS_ROOT.removesuffix("s")
+REQUIRED_ATTRIBUTES = {"Default": ("Extension", "ContentType"),
+                       "Override": ("PartName", "ContentType"),
+                       "Relationship": ("Id", "Type", "Target")}
 
 # Everything zipfile (and zlib underneath) raises on hostile input, as measured with hypothesis.
 ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, struct.error, EOFError,
@@ -227,7 +236,7 @@ class _Package:
         for info in self.infos:
             self._scan(info)
         for name, xml in self.indexes.items():
-            if name.endswith(".rels"):
+            if name != "[Content_Types].xml":
                 self._check_relationships(name, xml)
 
     def _check_entries(self) -> None:
@@ -257,7 +266,8 @@ class _Package:
     def _read_content_types(self) -> None:
         if "[Content_Types].xml" not in self.names:
             raise UploadRejected(NO_CONTENT_TYPES)
-        for element in _elements("[Content_Types].xml", self._index("[Content_Types].xml")):
+        xml = self._index("[Content_Types].xml")
+        for element in _elements("[Content_Types].xml", xml, CONTENT_TYPES_ROOT):
             name, content_type = etree.QName(element).localname, element.get("ContentType", "")
             if name == "Default":
                 self.defaults[element.get("Extension", "").lower()] = content_type.lower()
@@ -274,15 +284,15 @@ class _Package:
     def _check_main_part(self) -> None:
         if "_rels/.rels" not in self.names:
             raise UploadRejected(NO_MAIN_PART)
-        main = [r for r in _relationships("_rels/.rels", self._index("_rels/.rels"))
-                if r.type.rpartition("/")[2].lower() == "officedocument"]
-        if any(r.type.startswith(STRICT_NAMESPACE) for r in main):
+        package = _relationships("_rels/.rels", self._index("_rels/.rels"))
+        if any(r.type == STRICT_NAMESPACE + OFFICE_DOCUMENT_PATH for r in package):
             raise UploadRejected(STRICT_DOCUMENT)
-        targets = [_resolve("", r.target) for r in main if not r.external]
-        if not targets or not all(self._present(target) for target in targets):
+        # python-docx takes the one relationship of exactly this type, and fails on two.
+        main = [r for r in package if r.type == OFFICE_DOCUMENT]
+        target = _resolve("", main[0].target) if len(main) == 1 and not main[0].external else ""
+        if not self._present(target):
             raise UploadRejected(NO_MAIN_PART)
-        for target in targets:
-            _check_main_content_type(self.content_type(self._present(target)))
+        _check_main_content_type(self.content_type(self._present(target)))
 
     def _present(self, target: str) -> str:
         """Return the zip member a resolved relationship target names ("" if there is none)."""
@@ -314,39 +324,32 @@ class _Package:
         return self.indexes[name]
 
     def _scan(self, info: zipfile.ZipInfo, keep: bool = False) -> bytes:
-        """Read a part within the budget; scan it if it is XML; return its bytes if `keep`."""
+        """Read a part within the budget, scan it if it is XML, and return it if it is an index."""
         if info.filename in self.indexes:
             return self.indexes[info.filename]
         keep = keep or info.filename.lower().endswith(".rels")
         chunks = self._read(info)
         head = next(chunks, b"")
-        kept = [head] if keep else None
         scan = _XmlScan(info.filename, head) if self._is_xml(info.filename, head) else None
-        if scan:
-            self._check_xml_size(info, len(head))
-            scan.feed(head)
-        size = len(head)
-        for chunk in chunks:
+        kept, size = [], 0
+        for chunk in itertools.chain([head], chunks):
             size += len(chunk)
             if scan:
-                self._check_xml_size(info, size)
+                self._check_xml_size(info, size, self.limits.max_xml_part_bytes)
                 scan.feed(chunk)
-            if kept is not None:
+            if keep:
+                self._check_xml_size(info, size, INDEX_PART_BYTES)
                 kept.append(chunk)
-                if size > INDEX_PART_BYTES:
-                    raise UploadRejected(XML_PART_TOO_LARGE, part=_shorten(info.filename),
-                                         limit=_megabytes(INDEX_PART_BYTES))
         if scan:
             scan.finish()
-        if kept is not None:
+        if keep:
             self.indexes[info.filename] = b"".join(kept)
-            return self.indexes[info.filename]
-        return b""
+        return self.indexes.get(info.filename, b"")
 
-    def _check_xml_size(self, info: zipfile.ZipInfo, size: int) -> None:
-        if max(size, info.file_size) > self.limits.max_xml_part_bytes:
+    def _check_xml_size(self, info: zipfile.ZipInfo, size: int, limit: int) -> None:
+        if max(size, info.file_size) > limit:
             raise UploadRejected(XML_PART_TOO_LARGE, part=_shorten(info.filename),
-                                 limit=_megabytes(self.limits.max_xml_part_bytes))
+                                 limit=_megabytes(limit))
 
     def _read(self, info: zipfile.ZipInfo) -> Iterator[bytes]:
         """Yield a part unpacked chunk by chunk, stopping at the budget whatever its header says."""
@@ -479,21 +482,33 @@ class _Relationship:
 
 
 def _relationships(part: str, xml: bytes) -> list[_Relationship]:
-    """Return every Relationship element of a .rels part, whatever namespace it claims."""
-    return [_Relationship(element.get("Type", ""), element.get("Target", ""),
-                          element.get("TargetMode", "").lower() == "external")
-            for element in _elements(part, xml) if etree.QName(element).localname == "Relationship"]
+    """Return the relationships of a .rels part, refusing anything python-docx would misread."""
+    elements = _elements(part, xml, RELATIONSHIPS_ROOT)[1:]
+    if any(element.tag != RELATIONSHIP_TAG or element.get("TargetMode", "Internal")
+           not in ("Internal", "External") for element in elements):
+        raise UploadRejected(DAMAGED_PART, part=_shorten(part))
+    return [_Relationship(element.get("Type"), element.get("Target"),
+                          element.get("TargetMode") == "External") for element in elements]
 
 
-def _elements(part: str, xml: bytes) -> Iterator[etree._Element]:
-    """Parse a package index part scanned free of DTDs, with a parser that fetches nothing."""
+def _elements(part: str, xml: bytes, root_tag: str) -> list[etree._Element]:
+    """Parse a package index part scanned free of DTDs, with a parser that fetches nothing.
+
+    The root and the attributes python-docx relies on are checked too, so that python-docx's
+    package reader never meets an index it cannot read.
+    """
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                              huge_tree=False)
     try:
         root = etree.fromstring(xml, parser)
     except (etree.XMLSyntaxError, ValueError) as error:
         raise UploadRejected(DAMAGED_PART, part=_shorten(part)) from error
-    return (element for element in root.iter() if isinstance(element.tag, str))
+    elements = [element for element in root.iter() if isinstance(element.tag, str)]
+    if root.tag != root_tag or any(
+            element.get(attribute) is None for element in elements
+            for attribute in REQUIRED_ATTRIBUTES.get(etree.QName(element).localname, ())):
+        raise UploadRejected(DAMAGED_PART, part=_shorten(part))
+    return elements
 
 
 def _rels_source(rels_name: str) -> str | None:
@@ -512,7 +527,7 @@ def _resolve(folder: str, target: str) -> str:
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / MiB:,.1f} MB"
+    return f"{size / MiB:,.1f} MB" if size >= MiB else f"{size / 1024:,.1f} KB"
 
 
 def _shorten(text: str, length: int = 120) -> str:

@@ -516,6 +516,30 @@ def missing_relationship_target() -> bytes:
     return variant(document_rels=(relationship("rIdNull", "image", "media/NULL"),))
 
 
+def relationships_in_another_namespace() -> bytes:
+    """python-docx finds no relationships in such a part and fails with AttributeError."""
+    rels = members(python_docx_plain())[DOCUMENT_RELS].replace(
+        b"package/2006/relationships", b"package/2006/relationshipz")
+    return variant({DOCUMENT_RELS: rels})
+
+
+def relationship_mode_in_lower_case() -> bytes:
+    """python-docx reads TargetMode="external" as internal and looks for a part named by a URL."""
+    return variant(document_rels=(relationship("rIdL", "hyperlink", "https://www.sbv.gov.vn/",
+                                               True).replace(b"External", b"external"),))
+
+
+def content_type_without_extension() -> bytes:
+    types = members(python_docx_plain())[CONTENT_TYPES].replace(b'Extension="xml" ', b"", 1)
+    return variant({CONTENT_TYPES: types})
+
+
+def two_main_documents() -> bytes:
+    rels = members(python_docx_plain())["_rels/.rels"].replace(b"</Relationships>", relationship(
+        "rIdTwin", "officeDocument", "word/document.xml") + b"</Relationships>")
+    return variant({"_rels/.rels": rels})
+
+
 HOSTILE: dict[str, Callable[[], bytes]] = {
     "empty": lambda: b"",
     "random_bytes": random_bytes,
@@ -557,6 +581,10 @@ HOSTILE: dict[str, Callable[[], bytes]] = {
     "bzip2_parts": bzip2_parts,
     "duplicate_part": duplicate_part,
     "missing_relationship_target": missing_relationship_target,
+    "relationships_in_another_namespace": relationships_in_another_namespace,
+    "relationship_mode_in_lower_case": relationship_mode_in_lower_case,
+    "content_type_without_extension": content_type_without_extension,
+    "two_main_documents": two_main_documents,
 }
 
 DAMAGED = "is not a Word document (.docx): it is damaged or of another type"
@@ -603,4 +631,8 @@ EXPECTED: dict[str, str] = {
     "bzip2_parts": "packed in a way Word never uses",
     "duplicate_part": "holds the part word/document.xml twice",
     "missing_relationship_target": "refers to the part media/NULL, which is not in the file",
+    "relationships_in_another_namespace": "its part word/_rels/document.xml.rels cannot be read",
+    "relationship_mode_in_lower_case": "its part word/_rels/document.xml.rels cannot be read",
+    "content_type_without_extension": "its part [Content_Types].xml cannot be read",
+    "two_main_documents": "has no main document part",
 }
