@@ -23,6 +23,7 @@ MAX_START = 32767  # the largest start value Word accepts
 # A counter candidate: ASCII digits, or ASCII letters not glued to other letters ("Điều" is no
 # counter, nor is the "A" of "Article").
 _TOKEN = re.compile(r"[0-9]+|(?<![^\W\d_])[A-Za-z]+(?![^\W\d_])")
+_DOTTED = re.compile(r"[0-9]+(?:\.[0-9]+)*\.?")
 _ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
 
 
@@ -97,6 +98,10 @@ def parse_label(level: int, number: str, number_format: str) -> _Label:
     num_fmt = number_format or "decimal"
     if num_fmt == "bullet":
         return _Label(level, num_fmt, (number or BULLET,), None)
+    if num_fmt == "decimal" and _DOTTED.fullmatch(number):
+        house = _dotted_label(level, number)
+        if house is not None:
+            return house
     tokens = list(_TOKEN.finditer(number))
     own = next((t for t in reversed(tokens) if counter_value(t.group(), num_fmt) is not None), None)
     if own is None:
@@ -113,6 +118,21 @@ def parse_label(level: int, number: str, number_format: str) -> _Label:
     pieces.append(number[pos:])
     return _Label(level, num_fmt, tuple(p for p in pieces if p != ""),
                   counter_value(own.group(), num_fmt))
+
+
+def _dotted_label(level: int, number: str) -> _Label | None:
+    """Cut "1.2.3." quickly (what parse_label would do), or None if a counter is not canonical."""
+    counters = number.rstrip(".").split(".")
+    if any(counter_value(c, "decimal") is None for c in counters):
+        return None
+    first = len(counters) - 1 - level  # counters left of this stay literal text
+    pieces: list[str | tuple[int, str]] = []
+    for i, counter in enumerate(counters):
+        pieces.append(counter if i < first else (i - first, counter))
+        pieces.append(".")
+    if not number.endswith("."):
+        pieces.pop()
+    return _Label(level, "decimal", tuple(pieces), int(counters[-1]))
 
 
 @dataclass
