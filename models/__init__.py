@@ -15,10 +15,19 @@ from models.document import (
 )
 from models.team import MembershipRole, Team, TeamMembership
 from models.user import Role, User, UserRole
+from models.workflow import (
+    Approval,
+    Transition,
+    Workflow,
+    WorkflowRule,
+    WorkflowSubject,
+    WorkflowTransitionLog,
+)
 
 __all__ = [
     "AccountStatus",
     "Acknowledgement",
+    "Approval",
     "Assignment",
     "AuditEntry",
     "AuditHead",
@@ -35,7 +44,12 @@ __all__ = [
     "Role",
     "Team",
     "TeamMembership",
+    "Transition",
     "User",
     "UserRole",
     "VersionStatus",
+    "Workflow",
+    "WorkflowRule",
+    "WorkflowSubject",
+    "WorkflowTransitionLog",
 ]
