@@ -66,7 +66,7 @@ def build_app(url: str | None, folder: Path):
             db.session.commit()
         Base.metadata.create_all(db.engine)
         db.session.add(AuditHead(id=1, seq=0, hash=GENESIS))
-        seed_demo(db.session, "x", accounts=0)
+        seed_demo(db.session, "x", accounts=0, documents=False)
         db.session.commit()
     return app
 

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from documents.repository import effective_version
 from models import Acknowledgement, DocumentVersion, PolicyDocument, TeamMembership, User
-from models.base import utcnow
+from models.base import local_day, utcnow
 from models.document import Lifecycle
 from models.errors import InvalidTransition, ValidationError
 from models.user import UserRole
@@ -17,7 +17,7 @@ from portal import security
 
 def audience_clause(document: PolicyDocument, today: date | None = None):
     """Return a WHERE clause on User for the active staff a document is addressed to."""
-    today = today or utcnow().date()
+    today = today or local_day(utcnow())
     team_ids = [t.id for t in document.audience_teams]
     if not team_ids and not document.audience_roles:
         return User.active.is_(True)  # no audience named: every member of staff

@@ -173,13 +173,15 @@ def renumber(blocks: Iterable[Block]) -> list[Block]:
             out.append(b)
             continue
         level = max(0, min(b.level, MAX_LEVEL))
+        fmt = b.number_format or "decimal"
+        if fmt == "bullet":
+            # Bullets are not counted: clause 3 after five bullets is still clause 3.
+            out.append(replace(b, level=level, number="", number_format=fmt))
+            continue
         counters[level] += 1
         for deeper in range(level + 1, MAX_LEVEL + 1):
             counters[deeper] = 0
-        fmt = b.number_format or "decimal"
-        if fmt == "bullet":
-            number = ""
-        elif fmt == "decimal":
+        if fmt == "decimal":
             number = ".".join(str(max(c, 1)) for c in counters[: level + 1]) + "."
         else:
             number = format_counter(counters[level], fmt) + ")"

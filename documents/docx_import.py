@@ -73,9 +73,10 @@ class ImportResult:
     notices: list[str]
 
 
-def import_docx(data: bytes, limits: DocxLimits | None = None) -> ImportResult:
+def import_docx(data: bytes, limits: DocxLimits | None = None, filename: str = ""
+                ) -> ImportResult:
     """Turn an uploaded .docx into blocks; raise ValidationError if it is unsafe or unreadable."""
-    check_docx(data, limits or DocxLimits())
+    check_docx(data, limits or DocxLimits(), filename)
     document = _open(data)
     body = document.element.find(W_BODY)
     if body is None:

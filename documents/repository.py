@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from documents.blocks import Block, blocks_from_data, blocks_to_data, content_hash, word_count
 from models import DocumentVersion, PolicyDocument, Team, User
-from models.base import utcnow
+from models.base import local_day, utcnow
 from models.document import Lifecycle, VersionStatus, aware, store_blob
 from models.errors import InvalidTransition, NotFound, ValidationError
 from portal import security
@@ -159,7 +159,7 @@ def import_version(session: Session, actor: User, document: PolicyDocument, data
     from documents.docx_import import import_docx
 
     security.require(actor, "documents.upload")
-    result = import_docx(data, limits)
+    result = import_docx(data, limits, filename)
     return add_version(session, actor, document, result.blocks, change_summary,
                        source=data, filename=filename, notices=result.notices)
 
@@ -202,12 +202,12 @@ def publish(session: Session, actor: User, version: DocumentVersion,
     if pending is not None:
         raise InvalidTransition("Version %(n)s is already scheduled to take effect on "
                                 "%(when)s. Withdraw it first.", n=pending.number,
-                                when=aware(pending.effective_from).date().isoformat())
+                                when=local_day(pending.effective_from).isoformat())
     current = effective_version(document, now)
     if current is not None and aware(current.effective_from) >= start:
         raise ValidationError("Version %(n)s must take effect after version %(m)s, which is in "
                               "force from %(when)s.", n=version.number, m=current.number,
-                              when=aware(current.effective_from).date().isoformat())
+                              when=local_day(current.effective_from).isoformat())
     if current is not None:
         current.effective_to = start
         current.ended_by = "superseded"
@@ -266,8 +266,8 @@ def mark_reviewed(session: Session, actor: User, document: PolicyDocument,
                   on: date | None = None) -> PolicyDocument:
     """Record a periodic review that found nothing to change: the next review moves on."""
     security.require(actor, "documents.edit")
-    on = on or utcnow().date()
-    if on > utcnow().date():
+    on = on or local_day(utcnow())
+    if on > local_day(utcnow()):
         raise ValidationError("A review cannot be recorded for a future date.")
     document.last_reviewed_on = on
     session.flush()
@@ -293,7 +293,7 @@ def next_review_date(document: PolicyDocument) -> date | None:
     current = effective_version(document)
     if current is None or document.retired_at is not None:
         return None
-    since = aware(current.effective_from).date()
+    since = local_day(current.effective_from)
     if document.last_reviewed_on and document.last_reviewed_on > since:
         since = document.last_reviewed_on
     return add_months(since, document.review_cycle_months)
@@ -313,7 +313,7 @@ def due_for_review(session: Session, actor: User, within_days: int = 30,
                    today: date | None = None) -> list[ReviewDue]:
     """List documents due for review within the window, overdue ones first."""
     security.require(actor, "documents.view")
-    today = today or utcnow().date()
+    today = today or local_day(utcnow())
     documents = session.scalars(select(PolicyDocument).where(
         PolicyDocument.retired_at.is_(None), security.document_filter(actor))).all()
     found = []
@@ -328,7 +328,7 @@ def export_version(version: DocumentVersion) -> bytes:
     """Generate the .docx of a version from its blocks (the original upload is never served)."""
     from documents.docx_export import ExportMeta, export_docx
 
-    start = aware(version.effective_from).date() if version.effective_from else None
+    start = local_day(version.effective_from) if version.effective_from else None
     meta = ExportMeta(code=version.document.code, title=version.document.title,
                       version=version.number, effective_from=start,
                       status=version.lifecycle().value, category=version.document.category)

@@ -1,6 +1,7 @@
 """Declarative base, naming conventions and shared column mixins."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime, Integer, MetaData, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
@@ -15,9 +16,19 @@ NAMING_CONVENTION = {
 }
 
 
+# The department works in Vietnam: calendar days (review dates, effective dates) are its days.
+DEPARTMENT_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
 def utcnow() -> datetime:
     """Return the current time as an aware UTC datetime."""
     return datetime.now(UTC)
+
+
+def local_day(moment: datetime) -> date:
+    """Return the department's calendar day of a stored time (naive values are UTC)."""
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return moment.astimezone(DEPARTMENT_ZONE).date()
 
 
 class Base(DeclarativeBase):

@@ -1,7 +1,7 @@
 """`documents` command group: import and export Word files, publish, list reviews due."""
 
 import sys
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -14,6 +14,7 @@ from sqlalchemy.exc import OperationalError
 
 from documents import repository as repo
 from models import User
+from models.base import DEPARTMENT_ZONE
 from models.errors import DomainError, NotFound
 from portal import audit
 from portal.extensions import db
@@ -107,14 +108,14 @@ def export_command(code: str, number: int | None, output: Path | None, username:
 
 
 def parse_moment(text: str | None) -> datetime | None:
-    """Read YYYY-MM-DD or an ISO time (UTC when no zone is given)."""
+    """Read YYYY-MM-DD or an ISO time (the department's time zone when none is given)."""
     if not text:
         return None
     try:
         moment = datetime.fromisoformat(text)
     except ValueError as exc:
         raise click.BadParameter(_("use YYYY-MM-DD or YYYY-MM-DDTHH:MM")) from exc
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return moment if moment.tzinfo else moment.replace(tzinfo=DEPARTMENT_ZONE)
 
 
 @documents_cli.command("publish")

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from documents import repository as repo
 from documents.blocks import Block, BlockKind, new_block_id, renumber
 from models import AuditEntry, ContentBlob, DocumentVersion
-from models.base import utcnow
+from models.base import local_day, utcnow
 from models.document import BlobCorrupted, ImmutableVersion, Lifecycle, read_blob
 from models.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
 from portal.extensions import db
@@ -204,7 +204,7 @@ def test_original_upload_is_kept_by_checksum(ctx):
 def test_review_due_follows_the_cycle_and_reviews(ctx, monkeypatch):
     document = new_document(review_cycle_months=6)
     version = published(document, "Rule.")
-    start = version.effective_from.date()
+    start = local_day(version.effective_from)
     assert repo.next_review_date(document) == repo.add_months(start, 6)
     compliance = user_named("compliance")
     late = repo.due_for_review(db.session, compliance, today=repo.add_months(start, 7))
