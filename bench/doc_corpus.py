@@ -53,8 +53,22 @@ class Edited:
     moves: int
 
 
+def _rare_word(rng: random.Random) -> str:
+    """Return a number, an amount, a clause reference or a document code, as policies cite."""
+    roll = rng.random()
+    if roll < 0.4:
+        return str(rng.randint(1, 365))
+    if roll < 0.6:
+        return f"{rng.randint(1, 500) * 100_000:,}"
+    if roll < 0.85:
+        return f"{rng.randint(1, 40)}.{rng.randint(1, 12)}"
+    return f"COL-{rng.choice(('POL', 'PRO', 'WI', 'FRM'))}-{rng.randint(1, 120):03d}"
+
+
 def _sentence(rng: random.Random, vocabulary: list[str], length: int) -> str:
-    words = [rng.choice(vocabulary) for _ in range(length)]
+    # One word in eight is rare (numbers, amounts, references): real policies cite many.
+    words = [_rare_word(rng) if rng.random() < 0.125 else rng.choice(vocabulary)
+             for _ in range(length)]
     words[0] = words[0].capitalize()
     return " ".join(words) + "."
 

@@ -43,11 +43,17 @@ class Matcher:
 
     def __init__(self, old_keys: Sequence[Hashable], new_keys: Sequence[Hashable],
                  old_words: Callable[[int], list[str]], new_words: Callable[[int], list[str]],
-                 compatible: Callable[[int, int], bool] = lambda i, j: True):
+                 old_groups: Sequence[Hashable] | None = None,
+                 new_groups: Sequence[Hashable] | None = None):
+        """Items pair only within the same group (a table never pairs with a paragraph)."""
         self.old_keys, self.new_keys = old_keys, new_keys
         self._old_words, self._new_words = old_words, new_words
-        self.compatible = compatible
+        self._old_groups, self._new_groups = old_groups, new_groups
         self._cache: dict[tuple[int, int], list[str]] = {}
+
+    def compatible(self, i: int, j: int) -> bool:
+        """Tell whether old item i and new item j may be paired at all."""
+        return self._old_groups is None or self._old_groups[i] == self._new_groups[j]
 
     def words(self, side: int, index: int) -> list[str]:
         """Return the words of an item (0 = old side, 1 = new side), split once."""
@@ -56,11 +62,17 @@ class Matcher:
             self._cache[key] = (self._old_words if side == 0 else self._new_words)(index)
         return self._cache[key]
 
-    def similarity(self, i: int, j: int) -> float:
-        """Return 2 * common tokens / all tokens of old item i and new item j (0..1)."""
+    def similarity(self, i: int, j: int, cutoff: float = 0.0) -> float:
+        """Return 2 * common words / all words of old item i and new item j (0..1).
+
+        Below `cutoff` the answer is 0.0, found without comparing where the lengths tell.
+        """
         if not self.compatible(i, j):
             return 0.0
-        return Indel.normalized_similarity(self.words(0, i), self.words(1, j))
+        a, b = self.words(0, i), self.words(1, j)
+        if a and b and 2 * min(len(a), len(b)) < cutoff * (len(a) + len(b)):
+            return 0.0
+        return Indel.normalized_similarity(a, b, score_cutoff=cutoff)
 
     def in_order(self, old: Sequence[int], new: Sequence[int]) -> list[Pair]:
         """Pair items of two stretches in order: equal runs first, then similar leftovers."""
@@ -98,7 +110,10 @@ class Matcher:
     def _best_monotone(self, old: Sequence[int], new: Sequence[int]) -> list[Pair]:
         """Return the in-order pairing with the greatest total similarity (dynamic programming)."""
         n, m = len(old), len(new)
-        sim = [[self.similarity(i, j) for j in new] for i in old]
+        if n == m and all(self.similarity(i, j, MOVE_SIMILARITY) for i, j in zip(old, new,
+                                                                                 strict=True)):
+            return list(zip(old, new, strict=True))  # n clauses edited lightly, n clauses back
+        sim = [[self.similarity(i, j, PAIR_SIMILARITY) for j in new] for i in old]
         score = [[0.0] * (m + 1) for _ in range(n + 1)]
         for a in range(n):
             for b in range(m):
@@ -131,7 +146,7 @@ class Matcher:
                 found = postings.get(shingle)
                 if found and len(found) <= COMMON_SHINGLE:
                     votes.update(found)
-            scored = [(self.similarity(i, j), j) for j, _ in votes.most_common(3)]
+            scored = [(self.similarity(i, j, threshold), j) for j, _ in votes.most_common(3)]
             score, j = max(scored, default=(0.0, -1))
             if score >= threshold and score > best_new.get(j, (0.0, -1))[0]:
                 best_new[j] = (score, i)
@@ -186,7 +201,7 @@ def align_blocks(old: Sequence[Block], new: Sequence[Block], *,
     new_keys = [content(b) for b in new]
     matcher = Matcher(old_keys, new_keys, lambda i: old[i].plain_text.split(),
                       lambda j: new[j].plain_text.split(),
-                      lambda i, j: _is_table(old[i]) == _is_table(new[j]))
+                      [_is_table(b) for b in old], [_is_table(b) for b in new])
     anchors = _id_matches(old, new, matcher) if use_ids else []
     anchors += _unique_key_matches(old_keys, new_keys, anchors)
     in_order = longest_in_order(anchors)

@@ -87,10 +87,9 @@ def _coarse_diff(old: list[str], new: list[str], exact: bool) -> WordDiff:
 
     Each word carries the space before it; a stretch starts after an equal run or at the start
     of both texts, so either both sides of a stretch have a space before them or neither does.
-    Equal text is held in `equal` until a change follows, so runs come out merged.
     """
     runs: list[tuple[Op, str]] = []
-    equal = ""
+    equal = ""  # equal text not yet emitted: runs come out merged
     inserted = deleted = 0
     start_i = start_j = -1  # where the current changed stretch began
     for tag, i1, i2, j1, j2 in [*_opcodes(old, new, exact), ("end", len(old), 0, len(new), 0)]:
@@ -99,44 +98,44 @@ def _coarse_diff(old: list[str], new: list[str], exact: bool) -> WordDiff:
                 start_i, start_j = i1, j1
             continue
         if start_i >= 0:
-            gone, came = old[start_i:i1], new[start_j:j1]
-            if start_i:
-                equal += " "
-            changed = _plain_replacement(gone, came)
-            if changed:
-                deleted, inserted = deleted + len(gone), inserted + len(came)
-            else:
-                space = " " if start_i else ""
-                diff = _stretch(space + " ".join(gone) if gone else "",
-                                space + " ".join(came) if came else "", exact)
-                deleted, inserted = deleted + diff.deleted, inserted + diff.inserted
-                changed = list(diff.runs)
-                if space and changed[0] == (Op.EQUAL, space):
-                    changed.pop(0)
-                elif space:
-                    equal = equal[:-1]  # the stretch keeps its own space
-                if changed and changed[0][0] == Op.EQUAL:
-                    equal += changed.pop(0)[1]
-            if equal:
-                runs.append((Op.EQUAL, equal))
-            equal = ""
-            if changed and changed[-1][0] == Op.EQUAL:
-                equal = changed.pop()[1]
-            runs += changed
-            start_i = -1
+            pieces, gone, came = _stretch_pieces(old[start_i:i1], new[start_j:j1],
+                                                 " " if start_i else "", exact)
+            equal = _emit(runs, equal, pieces)
+            deleted, inserted, start_i = deleted + gone, inserted + came, -1
         if tag == "end":
             break
         if old[i1:i2] != new[j1:j2]:
             raise _HashCollision
         if (i1 > 0) != (j1 > 0):  # the first word of one side only: one space more or less
-            if equal:
-                runs.append((Op.EQUAL, equal))
-                equal = ""
-            _append(runs, *((Op.DELETE, " ") if i1 else (Op.INSERT, " ")))
+            equal = _emit(runs, equal, [(Op.DELETE, " ") if i1 else (Op.INSERT, " ")])
         equal += (" " if i1 and j1 else "") + " ".join(old[i1:i2])
     if equal:
         runs.append((Op.EQUAL, equal))
     return WordDiff(tuple(runs), inserted, deleted)
+
+
+def _emit(runs: list[tuple[Op, str]], equal: str, pieces) -> str:
+    """Append pieces to runs, holding equal text back; return the equal text still held."""
+    for op, text in pieces:
+        if op == Op.EQUAL:
+            equal += text
+            continue
+        if equal:
+            runs.append((Op.EQUAL, equal))
+            equal = ""
+        _append(runs, op, text)
+    return equal
+
+
+def _stretch_pieces(gone: list[str], came: list[str], space: str,
+                    exact: bool) -> tuple[list[tuple[Op, str]], int, int]:
+    """Return the runs of one changed stretch and the words it deletes and inserts."""
+    plain = _plain_replacement(gone, came)
+    if plain:
+        return [(Op.EQUAL, space), *plain], len(gone), len(came)
+    diff = _stretch(space + " ".join(gone) if gone else "",
+                    space + " ".join(came) if came else "", exact)
+    return list(diff.runs), diff.deleted, diff.inserted
 
 
 def _plain_replacement(gone: list[str], came: list[str]) -> list[tuple[Op, str]]:

@@ -202,6 +202,19 @@ def test_rewritten_clause_in_place_is_changed_not_delete_and_insert():
     assert statuses(redline) == ["equal", "changed", "equal"]
 
 
+def test_long_stretch_of_edited_clauses_without_ids_pairs_every_clause():
+    """Over 64 x 64 edited blocks in a row, pairs come from shared word shingles."""
+    texts = [f"Clause {k} tells the collector how to handle overdue account type {k}."
+             for k in range(120)]
+    old = doc(*(clause(t) for t in texts))
+    edited = [t.replace("collector", "agent") for t in texts]
+    edited.insert(60, "A new clause about complaints.")
+    redline = compare(old, fresh_ids(doc(*(clause(t) for t in edited))))
+    assert redline.stats.blocks_changed == 120 and redline.stats.blocks_inserted == 1
+    assert redline.stats.words_deleted == 120 and redline.stats.words_inserted == 120 + 5
+    assert redline.stats.blocks_moved == 0
+
+
 def test_heading_that_becomes_a_clause_is_changed_without_word_marks():
     old = [Block("h", BlockKind.HEADING, "Contact hours", level=1)]
     new = [Block("h", BlockKind.LIST_ITEM, "Contact hours", number="1.")]
