@@ -43,7 +43,7 @@ REQUIRED_ATTRIBUTES = {"Default": ("Extension", "ContentType"),
                        "Override": ("PartName", "ContentType"),
                        "Relationship": ("Id", "Type", "Target")}
 
-# Everything zipfile (and zlib underneath) raises on hostile input, as measured with hypothesis.
+# What zipfile (and zlib under it) may raise on hostile input; fuzzing found nothing else.
 ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, struct.error, EOFError,
               OSError, RuntimeError, ValueError, NotImplementedError, OverflowError)
 
@@ -188,8 +188,8 @@ def _check_upload(data: bytes, limits: DocxLimits, filename: str) -> None:
     if not data:
         raise UploadRejected(EMPTY)
     if len(data) > limits.max_bytes:
-        raise UploadRejected(TOO_LARGE, size=_megabytes(len(data)),
-                             limit=_megabytes(limits.max_bytes))
+        raise UploadRejected(TOO_LARGE, size=_size(len(data)),
+                             limit=_size(limits.max_bytes))
     if data.startswith(OLE_SIGNATURE):
         raise UploadRejected(PASSWORD_OR_OLD)
     if not data.startswith(LOCAL_HEADER):
@@ -249,8 +249,8 @@ class _Package:
             self._check_entry(info)
         declared = sum(info.file_size for info in self.infos)
         if declared > self.limits.max_unpacked_bytes:
-            raise UploadRejected(UNPACKED_TOO_LARGE, size=_megabytes(declared),
-                                 limit=_megabytes(self.limits.max_unpacked_bytes))
+            raise UploadRejected(UNPACKED_TOO_LARGE, size=_size(declared),
+                                 limit=_size(self.limits.max_unpacked_bytes))
 
     def _check_entry(self, info: zipfile.ZipInfo) -> None:
         part = _shorten(info.filename)
@@ -313,9 +313,10 @@ class _Package:
 
     def _is_xml(self, name: str, head: bytes) -> bool:
         lowered, content_type = name.lower(), self.content_type(name)
+        # python-docx parses a part by its content type; the name and a leading "<" are
+        # looked at too, to err on the side of scanning.
         return (lowered.endswith((".xml", ".rels")) or content_type.endswith("xml")
-                or head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
-                or head.startswith(NOT_XML_PREFIXES + tuple(UTF16_PREFIXES)))
+                or head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"))
 
     def _index(self, name: str) -> bytes:
         """Return a package index part, scanned clean, to be parsed."""
@@ -349,7 +350,7 @@ class _Package:
     def _check_xml_size(self, info: zipfile.ZipInfo, size: int, limit: int) -> None:
         if max(size, info.file_size) > limit:
             raise UploadRejected(XML_PART_TOO_LARGE, part=_shorten(info.filename),
-                                 limit=_megabytes(limit))
+                                 limit=_size(limit))
 
     def _read(self, info: zipfile.ZipInfo) -> Iterator[bytes]:
         """Yield a part unpacked chunk by chunk, stopping at the budget whatever its header says."""
@@ -358,8 +359,8 @@ class _Package:
                 self.budget -= len(chunk)
                 if self.budget < 0:
                     limit = self.limits.max_unpacked_bytes
-                    raise UploadRejected(UNPACKED_TOO_LARGE, size=_megabytes(limit - self.budget),
-                                         limit=_megabytes(limit))
+                    raise UploadRejected(UNPACKED_TOO_LARGE, size=_size(limit - self.budget),
+                                         limit=_size(limit))
                 yield chunk
 
     def _check_relationships(self, rels_name: str, xml: bytes) -> None:
@@ -526,7 +527,7 @@ def _resolve(folder: str, target: str) -> str:
     return posixpath.normpath(path).lstrip("/") if path else ""
 
 
-def _megabytes(size: int) -> str:
+def _size(size: int) -> str:
     return f"{size / MiB:,.1f} MB" if size >= MiB else f"{size / 1024:,.1f} KB"
 
 

@@ -154,6 +154,12 @@ def test_document_in_utf16_passes_when_clean():
     assert docx.Document(io.BytesIO(data)).paragraphs[0].text == "Chính sách"
 
 
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_declaration_in_utf16_without_byte_order_mark_is_found(codec):
+    xml = corpus.xxe_document_body().decode().replace('"UTF-8"', '"UTF-16"')
+    assert "DOCTYPE or ENTITY declaration" in refusal(with_document_xml(xml.encode(codec)))
+
+
 def test_xml_declaring_another_encoding_than_its_bytes_is_refused():
     xml = corpus.word_xml(corpus.paragraph("x")).replace(b'"UTF-8"', b'"ISO-8859-1"')
     assert "text encoding Word never writes" in refusal(with_document_xml(xml))
