@@ -174,6 +174,14 @@ def _stretch(old: str, new: str, exact: bool) -> WordDiff:
     return _fine_diff(old, new, exact)
 
 
+def tokens(text: str) -> list[str]:
+    """Return the words and punctuation marks of text, each with the white space before it.
+
+    Joined again they give text back but for trailing white space (documents.merge3 merges these).
+    """
+    return _TOKEN.findall(text)
+
+
 def word_count(text: str) -> int:
     """Count the words of text as the diff counts them."""
     words = text.split()
