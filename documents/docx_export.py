@@ -55,60 +55,140 @@ class ExportMeta:
 
 def export_docx(blocks: Sequence[Block], meta: ExportMeta) -> bytes:
     """Return a .docx showing the blocks under a title, with header, footer and properties."""
+    plan = NumberingPlan()
+    return write_docx(_body(blocks, meta.title, plan), plan, meta)
+
+
+def write_docx(body: Iterable[str], plan: NumberingPlan, meta: ExportMeta,
+               track_revisions: bool = False) -> bytes:
+    """Return the package around a body given as XML fragments (which fill `plan` as they go).
+
+    `track_revisions` turns Word's "Track Changes" on, so a reader's own edits are tracked too.
+    """
     document = docx.Document()
     _set_page(document.sections[0]._sectPr)
     _set_styles(document.styles.element)
-    plan = NumberingPlan()
-    # The section properties stay last in the body.
-    _replace_content(document.element.body, _body(blocks, meta.title, plan), keep_last=True)
+    # The section properties stay last in the body. The body is read before the numbering:
+    # placing its numbered paragraphs is what fills the plan.
+    _replace_content(document.element.body, body, keep_last=True)
     _replace_content(document.part.numbering_part.element, _numbering(plan))
     _write_header(document.sections[0].header._element, meta)
     _write_footer(document.sections[0].footer._element)
     _set_properties(document, meta)
+    if track_revisions:
+        # CT_Settings order: w:trackRevisions comes before w:defaultTabStop (in the template).
+        document.settings.element.find(W + "defaultTabStop").addprevious(
+            parse_xml(f'<w:trackRevisions xmlns:w="{nsmap["w"]}"/>'))
     return _save(document)
 
 
 # --- body ------------------------------------------------------------------------------------
 
-def _text(text: str) -> str:
+BOLD = "<w:rPr><w:b/></w:rPr>"
+
+
+def xml_text(text: str) -> str:
     """Return text escaped for XML, without the characters XML cannot carry."""
     return escape(_NOT_XML.sub("", text))
 
 
-def _run(text: str, bold: bool = False) -> str:
+def run_xml(text: str, rpr: str = "", deleted: bool = False) -> str:
+    """Return one run (`deleted`: its text as w:delText, for a run inside a w:del)."""
+    tag = "w:delText" if deleted else "w:t"
     space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
-    return f"<w:r>{'<w:rPr><w:b/></w:rPr>' if bold else ''}<w:t{space}>{_text(text)}</w:t></w:r>"
+    return f"<w:r>{rpr}<{tag}{space}>{xml_text(text)}</{tag}></w:r>"
 
 
-def _paragraph(text: str, style: str = "", num: tuple[int, int] | None = None,
-               bold: bool = False, align: str = "") -> str:
-    """Return a one-run paragraph; `num` is (numId, ilvl) of its automatic number."""
+def _run(text: str, bold: bool = False) -> str:
+    return run_xml(text, BOLD if bold else "")
+
+
+def ppr_xml(style: str = "", num: tuple[int, int] | None = None, align: str = "") -> str:
+    """Return the paragraph properties inside w:pPr; `num` is (numId, ilvl) of its number."""
     ppr = f'<w:pStyle w:val="{style}"/>' if style else ""
     if num:
         ppr += f'<w:numPr><w:ilvl w:val="{num[1]}"/><w:numId w:val="{num[0]}"/></w:numPr>'
     if align:
         ppr += f'<w:jc w:val="{align}"/>'
-    return (f"<w:p>{f'<w:pPr>{ppr}</w:pPr>' if ppr else ''}"
-            f"{_run(text, bold) if text else ''}</w:p>")
+    return ppr
+
+
+def paragraph_xml(ppr: str, runs: str) -> str:
+    """Return a paragraph from its properties and runs as XML text."""
+    return f"<w:p>{f'<w:pPr>{ppr}</w:pPr>' if ppr else ''}{runs}</w:p>"
+
+
+def _paragraph(text: str, style: str = "", num: tuple[int, int] | None = None,
+               bold: bool = False, align: str = "") -> str:
+    """Return a one-run paragraph; `num` is (numId, ilvl) of its automatic number."""
+    return paragraph_xml(ppr_xml(style, num, align), _run(text, bold) if text else "")
+
+
+@dataclass(frozen=True)
+class Look:
+    """How a block's paragraph looks: its style and which numbering stream counts it, at what level.
+
+    `stream` is "lists", "headings" or "" (not numbered).
+    """
+
+    style: str
+    stream: str = ""
+    ilvl: int = 0
+
+
+def block_look(block: Block) -> Look:
+    """Return the look of a heading, list item or paragraph."""
+    if block.kind == BlockKind.HEADING:
+        level = max(1, min(block.level, 9))
+        return Look(f"Heading{level}", "headings" if block.number else "", level - 1)
+    if block.kind == BlockKind.LIST_ITEM:
+        return Look("ListParagraph", "lists", max(0, min(block.level, MAX_LEVEL)))
+    return Look("")
+
+
+def table_columns(rows: Iterable[Sequence]) -> tuple[int, int]:
+    """Return the column count of a table and the width of one column."""
+    columns = max((len(r) for r in rows), default=0) or 1
+    return columns, TEXT_WIDTH // columns
+
+
+def table_start(columns: int, width: int) -> str:
+    """Return a Table Grid table's opening: its properties and grid."""
+    return ('<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/>'
+            f'<w:tblW w:w="{width * columns}" w:type="dxa"/>'
+            '<w:tblLook w:val="04A0" w:firstRow="1" w:noVBand="1"/></w:tblPr><w:tblGrid>'
+            + f'<w:gridCol w:w="{width}"/>' * columns + "</w:tblGrid>")
+
+
+def row_start(header: bool, trpr: str = "") -> str:
+    """Return a row's opening; a header row repeats on every page."""
+    trpr = ("<w:tblHeader/>" if header else "") + trpr
+    return f"<w:tr><w:trPr>{trpr}</w:trPr>" if trpr else "<w:tr>"
+
+
+def cell_xml(width: int, span: int, paragraph: str, tcpr: str = "") -> str:
+    """Return a cell of `span` grid columns holding one paragraph."""
+    grid_span = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
+    return (f'<w:tc><w:tcPr><w:tcW w:w="{width * span}" w:type="dxa"/>{grid_span}{tcpr}'
+            f"</w:tcPr>{paragraph}</w:tc>")
+
+
+def cell_span(columns: int, count: int, position: int) -> int:
+    """Return the grid columns of a row's cell: a short row's last cell spans the rest."""
+    return columns - count + 1 if position == count - 1 else 1
 
 
 def _table(rows: Sequence[Sequence[str]]) -> str:
     """Return a Table Grid table whose first row is bold and repeats on every page."""
-    columns = max((len(r) for r in rows), default=0) or 1
-    width = TEXT_WIDTH // columns
-    out = ['<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/>'
-           f'<w:tblW w:w="{width * columns}" w:type="dxa"/>'
-           '<w:tblLook w:val="04A0" w:firstRow="1" w:noVBand="1"/></w:tblPr><w:tblGrid>',
-           f'<w:gridCol w:w="{width}"/>' * columns, "</w:tblGrid>"]
+    columns, width = table_columns(rows)
+    out = [table_start(columns, width)]
     for index, row in enumerate(rows or [()]):
-        out.append("<w:tr><w:trPr><w:tblHeader/></w:trPr>" if index == 0 else "<w:tr>")
+        out.append(row_start(index == 0))
         cells = list(row) or [""]
-        for position, text in enumerate(cells):
-            # A short row's last cell spans the rest: the block keeps each merged cell once.
-            span = columns - len(cells) + 1 if position == len(cells) - 1 else 1
-            grid_span = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
-            out.append(f'<w:tc><w:tcPr><w:tcW w:w="{width * span}" w:type="dxa"/>{grid_span}'
-                       f"</w:tcPr>{_paragraph(text, bold=index == 0)}</w:tc>")
+        # The block keeps each merged cell once.
+        out.extend(cell_xml(width, cell_span(columns, len(cells), position),
+                            _paragraph(text, bold=index == 0))
+                   for position, text in enumerate(cells))
         out.append("</w:tr>")
     out.append("</w:tbl>")
     return "".join(out)
@@ -116,26 +196,21 @@ def _table(rows: Sequence[Sequence[str]]) -> str:
 
 def _body(blocks: Sequence[Block], title: str, plan: NumberingPlan) -> Iterator[str]:
     """Yield the title and every block, numbering list items and numbered headings."""
-    lists, headings = NumberingStream(plan), NumberingStream(plan, indent=False)
+    streams = {"lists": NumberingStream(plan), "headings": NumberingStream(plan, indent=False)}
     yield _paragraph(title, style="Title")
     previous = None
     for block in blocks:
-        if block.kind == BlockKind.HEADING:
-            level = max(1, min(block.level, 9))
-            num = None
-            if block.number:
-                num = (headings.place(level - 1, block.number, block.number_format), level - 1)
-            yield _paragraph(block.text, style=f"Heading{level}", num=num)
-        elif block.kind == BlockKind.LIST_ITEM:
-            num_id = lists.place(block.level, block.number, block.number_format)
-            yield _paragraph(block.text, style="ListParagraph",
-                             num=(num_id, max(0, min(block.level, MAX_LEVEL))))
-        elif block.kind == BlockKind.TABLE:
+        if block.kind == BlockKind.TABLE:
             if previous == BlockKind.TABLE:
                 yield _paragraph("")  # Word fuses tables that touch
             yield _table(block.cells)
         else:
-            yield _paragraph(block.text)
+            look = block_look(block)
+            num = None
+            if look.stream:
+                num = (streams[look.stream].place(look.ilvl, block.number, block.number_format),
+                       look.ilvl)
+            yield _paragraph(block.text, style=look.style, num=num)
         previous = block.kind
 
 
