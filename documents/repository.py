@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from documents.blocks import Block, blocks_from_data, blocks_to_data, content_hash, word_count
+from documents.compare import carry_ids
 from models import DocumentVersion, PolicyDocument, Team, User
 from models.base import local_day, utcnow
 from models.document import Lifecycle, VersionStatus, aware, store_blob
@@ -121,8 +122,11 @@ def _clean_summary(summary: str) -> str:
 def add_version(session: Session, actor: User, document: PolicyDocument,
                 blocks: Sequence[Block], change_summary: str = "", *,
                 source: bytes | None = None, filename: str = "",
-                notices: Iterable[str] = ()) -> DocumentVersion:
-    """Add a draft version with these blocks; ids follow the latest version's where they match."""
+                notices: Iterable[str] = (), keep_ids: bool = False) -> DocumentVersion:
+    """Add a draft version with these blocks; ids follow the latest version's where they match.
+
+    `keep_ids` keeps the blocks' own ids (a published proposal already carries its base's).
+    """
     security.require(actor, "documents.upload")
     if document.retired_at is not None:
         raise InvalidTransition("%(code)s is retired; it takes no new versions.",
@@ -131,8 +135,8 @@ def add_version(session: Session, actor: User, document: PolicyDocument,
     if not blocks:
         raise ValidationError("The document has no text: nothing to store as a version.")
     previous = latest_version(document)
-    if previous is not None:
-        blocks = _carry_ids(version_blocks(previous), blocks)
+    if previous is not None and not keep_ids:
+        blocks = carry_ids(version_blocks(previous), blocks)
     number = (previous.number if previous else 0) + 1
     version = DocumentVersion(
         document=document, number=number, status=VersionStatus.DRAFT.value,
@@ -145,12 +149,6 @@ def add_version(session: Session, actor: User, document: PolicyDocument,
     session.flush()
     return version
 
-
-
-def _carry_ids(old: list[Block], new: list[Block]) -> list[Block]:
-    from documents.compare import carry_ids
-
-    return carry_ids(old, new)
 
 
 def import_version(session: Session, actor: User, document: PolicyDocument, data: bytes,
@@ -324,12 +322,18 @@ def due_for_review(session: Session, actor: User, within_days: int = 30,
     return sorted(found, key=lambda r: (r.due, r.document.code))
 
 
-def export_version(version: DocumentVersion) -> bytes:
-    """Generate the .docx of a version from its blocks (the original upload is never served)."""
+def export_version(version: DocumentVersion, status_label: str = "",
+                   category_label: str = "") -> bytes:
+    """Generate the .docx of a version from its blocks (the original upload is never served).
+
+    The labels are the reader's words for the lifecycle state and category (the caller
+    translates them); the stored codes are used when none are given.
+    """
     from documents.docx_export import ExportMeta, export_docx
 
     start = local_day(version.effective_from) if version.effective_from else None
     meta = ExportMeta(code=version.document.code, title=version.document.title,
                       version=version.number, effective_from=start,
-                      status=version.lifecycle().value, category=version.document.category)
+                      status=status_label or version.lifecycle().value,
+                      category=category_label or version.document.category)
     return export_docx(version_blocks(version), meta)

@@ -13,6 +13,7 @@ from models.document import (
     PolicyDocument,
     VersionStatus,
 )
+from models.proposal import Notification, ProposalComment, RedlineProposal, ReviewerAssignment
 from models.team import MembershipRole, Team, TeamMembership
 from models.user import Role, User, UserRole
 from models.workflow import (
@@ -40,7 +41,11 @@ __all__ = [
     "DocumentVersion",
     "Lifecycle",
     "MembershipRole",
+    "Notification",
     "PolicyDocument",
+    "ProposalComment",
+    "RedlineProposal",
+    "ReviewerAssignment",
     "Role",
     "Team",
     "TeamMembership",

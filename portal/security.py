@@ -12,6 +12,7 @@ from models import (
     DebtorAccount,
     DocumentVersion,
     PolicyDocument,
+    RedlineProposal,
     Role,
     Team,
     TeamMembership,
@@ -76,6 +77,13 @@ PERMISSIONS: dict[str, dict[Role, Scope]] = {
     "documents.export": {Role.ADMIN: A, Role.COMPLIANCE_EDITOR: A, Role.AUDITOR: A},
     "documents.acknowledgements": {Role.ADMIN: A, Role.COMPLIANCE_EDITOR: A, Role.AUDITOR: A,
                                    Role.TEAM_LEAD: T},
+    "proposals.view": {Role.ADMIN: A, Role.AUDITOR: A, Role.COMPLIANCE_EDITOR: A,
+                       Role.REVIEWER: A, Role.TEAM_LEAD: A},
+    "proposals.create": {Role.ADMIN: A, Role.COMPLIANCE_EDITOR: A, Role.TEAM_LEAD: A},
+    "proposals.reassign": {Role.ADMIN: A, Role.TEAM_LEAD: A},
+    "review_rules.view": {Role.ADMIN: A, Role.AUDITOR: A, Role.COMPLIANCE_EDITOR: A},
+    "review_rules.edit": {Role.ADMIN: A},
+    "review_rules.create": {Role.ADMIN: A},
     "audit.view": {Role.ADMIN: A, Role.AUDITOR: A},
     "audit.export": {Role.ADMIN: A, Role.AUDITOR: A},
 }
@@ -199,6 +207,15 @@ def document_filter(user: User | None):
         return true()
     return exists().where(DocumentVersion.document_id == PolicyDocument.id,
                           DocumentVersion.status == VersionStatus.PUBLISHED.value)
+
+
+def proposal_filter(user: User | None):
+    """Return a WHERE clause on proposals: drafts stay with their author (and admins, auditors)."""
+    if not can(user, "proposals.view"):
+        return false()
+    if user.roles & {Role.ADMIN, Role.AUDITOR}:
+        return true()
+    return or_(RedlineProposal.status != "draft", RedlineProposal.maker_id == user.id)
 
 
 ROW_FILTERS = {
