@@ -46,6 +46,7 @@ def register_cli(app: Flask) -> None:
     """Attach every command to the app."""
     from portal.documents_cli import documents_cli
     from portal.imports_cli import accounts_cli
+    from portal.proposals_cli import proposals_cli
     from portal.workflow_cli import workflow_cli
 
     app.cli.add_command(seed_demo_command)
@@ -53,3 +54,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(accounts_cli)
     app.cli.add_command(documents_cli)
     app.cli.add_command(workflow_cli)
+    app.cli.add_command(proposals_cli)
