@@ -114,28 +114,43 @@ def _coarse_diff(old: list[str], new: list[str], exact: bool) -> WordDiff:
     return WordDiff(tuple(runs), inserted, deleted)
 
 
-def _emit(runs: list[tuple[Op, str]], equal: str, pieces) -> str:
-    """Append pieces to runs, holding equal text back; return the equal text still held."""
-    for op, text in pieces:
-        if op == Op.EQUAL:
-            equal += text
-            continue
-        if equal:
-            runs.append((Op.EQUAL, equal))
-            equal = ""
-        _append(runs, op, text)
-    return equal
+def _emit(runs: list[tuple[Op, str]], equal: str, pieces: list[tuple[Op, str]]) -> str:
+    """Append merged pieces to runs, holding equal text back; return the equal text held."""
+    first, last, tail = 0, len(pieces), ""
+    if pieces[0][0] is Op.EQUAL:
+        equal += pieces[0][1]
+        first = 1
+    if last > first and pieces[-1][0] is Op.EQUAL:
+        tail = pieces[-1][1]
+        last -= 1
+    if first == last:
+        return equal + tail
+    if equal:
+        runs.append((Op.EQUAL, equal))
+    _append(runs, *pieces[first])
+    runs.extend(pieces[first + 1:last])
+    return tail
 
 
 def _stretch_pieces(gone: list[str], came: list[str], space: str,
                     exact: bool) -> tuple[list[tuple[Op, str]], int, int]:
-    """Return the runs of one changed stretch and the words it deletes and inserts."""
+    """Return the merged runs of one changed stretch and the words it deletes and inserts."""
+    if not came:
+        return [(Op.DELETE, space + " ".join(gone))], _count(gone), 0
+    if not gone:
+        return [(Op.INSERT, space + " ".join(came))], 0, _count(came)
     plain = _plain_replacement(gone, came)
     if plain:
         return [(Op.EQUAL, space), *plain], len(gone), len(came)
-    diff = _stretch(space + " ".join(gone) if gone else "",
-                    space + " ".join(came) if came else "", exact)
+    diff = _fine_diff(space + " ".join(gone), space + " ".join(came), exact)
     return list(diff.runs), diff.deleted, diff.inserted
+
+
+def _count(words: list[str]) -> int:
+    """Count the words of a list of space-separated words."""
+    if "".join(words).isalnum() and "" not in words:  # plain words (no edge spaces, no commas)
+        return len(words)
+    return word_count(" ".join(words))
 
 
 def _plain_replacement(gone: list[str], came: list[str]) -> list[tuple[Op, str]]:
@@ -163,23 +178,6 @@ def _plain_replacement(gone: list[str], came: list[str]) -> list[tuple[Op, str]]
             return []
         return [(Op.DELETE, old_words), (Op.INSERT, new_words), (Op.EQUAL, old[len(old) - n:])]
     return [(Op.DELETE, old_words), (Op.INSERT, new_words)]
-
-
-def _stretch(old: str, new: str, exact: bool) -> WordDiff:
-    """Diff one changed stretch: words and punctuation apart."""
-    if not old:
-        return WordDiff(((Op.INSERT, new),) if new else (), word_count(new), 0)
-    if not new:
-        return WordDiff(((Op.DELETE, old),), 0, word_count(old))
-    return _fine_diff(old, new, exact)
-
-
-def tokens(text: str) -> list[str]:
-    """Return the words and punctuation marks of text, each with the white space before it.
-
-    Joined again they give text back but for trailing white space (documents.merge3 merges these).
-    """
-    return _TOKEN.findall(text)
 
 
 def word_count(text: str) -> int:
