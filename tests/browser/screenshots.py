@@ -1,6 +1,7 @@
 """Save full-page screenshots of every portal page as each role sees it, for a human to review.
 
-Run: .venv/bin/python -m tests.browser.screenshots [OUTDIR]   (default test-artifacts/screenshots)
+Run: .venv/bin/python -m tests.browser.screenshots [OUTDIR] [--documents]
+(default OUTDIR test-artifacts/screenshots; --documents captures only the policy document pages)
 
 The portal runs on a fresh temporary demo database (the same seed as the tests; PostgreSQL when
 PORTAL_TEST_DATABASE_URL is set). Pages that overflow the window sideways are listed at the end.
@@ -32,7 +33,13 @@ from tests.conftest import TEST_ACCOUNTS, _database_url, reset_schema
 
 DEFAULT_OUTDIR = Path("test-artifacts/screenshots")
 ROLES = ["admin", "lead", "collector1", "risk", "auditor"]
+DOCUMENT_ROLES = ["compliance", "reviewer1", "lead", "collector1"]
 NO_MATCH = "/accounts/?search=No+such+customer+anywhere"
+# The demo's consumer policy: three versions in force one after the other and a draft (v4).
+POLICY = "/documents/d/COL-POL-001"
+NOT_A_DOCX = {"name": "scan-of-policy.docx", "buffer": b"%PDF-1.7 scanned, not a Word file",
+              "mimeType": "application/vnd.openxmlformats-officedocument"
+                          ".wordprocessingml.document"}
 
 
 @dataclass
@@ -65,6 +72,30 @@ def reassign_form(page: Page):
     return page.wait_for_load_state()
 
 
+def upload_error(page: Page):
+    """Send a PDF renamed .docx through the upload form, so the refusal shows."""
+    page.goto(f"{POLICY}/upload/")
+    field = page.locator("input#file")
+    if not field.count():
+        return None
+    field.set_input_files(NOT_A_DOCX)
+    page.get_by_label("What changed").fill("Giờ liên hệ theo Thông tư 18/2019/TT-NHNN")
+    with page.expect_navigation():
+        return page.get_by_role("button", name="Upload as draft").click()
+
+
+def compare_link(page: Page):
+    """Follow the document page's "Compare versions" button (the latest two versions)."""
+    page.goto(f"{POLICY}/")
+    return page.locator("[data-compare-link]").click()
+
+
+def printed(page: Page):
+    """Show the version in force as the printer gets it."""
+    page.emulate_media(media="print")
+    return page.goto(f"{POLICY}/")
+
+
 SHOTS = [
     Shot("dashboard", lambda p: p.goto("/")),
     Shot("accounts", lambda p: p.goto("/accounts/")),
@@ -80,6 +111,24 @@ SHOTS = [
     Shot("audit", lambda p: p.goto("/audit/")),
     Shot("user-new-or-403", lambda p: p.goto("/users/new/")),
     Shot("error-404", lambda p: p.goto("/accounts/details/?id=999999")),
+]
+
+DOCUMENT_SHOTS = [
+    Shot("doc-register", lambda p: p.goto("/documents/")),
+    Shot("doc-page", lambda p: p.goto(f"{POLICY}/")),
+    Shot("doc-draft-v4", lambda p: p.goto(f"{POLICY}/v/4/")),
+    Shot("doc-superseded-v1", lambda p: p.goto(f"{POLICY}/v/1/")),
+    Shot("doc-draft-only", lambda p: p.goto("/documents/d/COL-PRC-008/")),
+    Shot("doc-scheduled", lambda p: p.goto("/documents/d/COL-PRC-002/")),
+    Shot("doc-retired", lambda p: p.goto("/documents/d/COL-POL-006/")),
+    Shot("doc-compare-inline", compare_link),
+    Shot("doc-compare-side", lambda p: p.goto(f"{POLICY}/compare/?a=1&b=3&mode=side")),
+    Shot("doc-compare-same", lambda p: p.goto(f"{POLICY}/compare/?a=3&b=3")),
+    Shot("doc-upload-error", upload_error),
+    Shot("doc-audience", lambda p: p.goto(f"{POLICY}/v/3/audience")),
+    Shot("doc-pending", lambda p: p.goto("/documents/pending/")),
+    Shot("doc-dashboard", lambda p: p.goto("/")),
+    Shot("doc-print", printed),
 ]
 
 
@@ -137,33 +186,37 @@ def anonymous_shots(browser, base_url: str, outdir: Path, problems: list[str]) -
 
 
 def role_shots(browser, base_url: str, username: str, screen: dict, outdir: Path,
-               problems: list[str]) -> None:
-    """Log in as one user and capture every page in SHOTS."""
+               problems: list[str], shots: list[Shot] = SHOTS, prefix: str = "") -> None:
+    """Log in as one user and capture every page of a list of shots."""
     context = browser.new_context(base_url=base_url, viewport=screen, locale="en-GB")
     page = context.new_page()
     log_in(page, username)
-    folder = outdir / f"{username}-{screen['width']}"
+    folder = outdir / f"{prefix}{username}-{screen['width']}"
     page.locator("#user-menu").click()
     page.locator(".user-menu .dropdown-menu").wait_for(state="visible")
     save(page, folder / "00-user-menu.png", problems)
-    for number, shot in enumerate(SHOTS, start=1):
+    for number, shot in enumerate(shots, start=1):
         shot.reach(page)
         page.wait_for_load_state()
         save(page, folder / f"{number:02d}-{shot.name}.png", problems)
     context.close()
 
 
-def capture(outdir: Path) -> list[str]:
+def capture(outdir: Path, documents_only: bool = False) -> list[str]:
     """Serve a demo portal and capture every role's pages; return the overflow problems."""
     problems: list[str] = []
     with tempfile.TemporaryDirectory(prefix="portal-shots-") as folder:
         app = demo_app(Path(folder))
         with live_server(app) as url, sync_playwright() as playwright:
             browser = playwright.chromium.launch(**LAUNCH_ARGS)
-            anonymous_shots(browser, url, outdir, problems)
-            for username in ROLES:
-                role_shots(browser, url, username, SMALL_SCREEN, outdir, problems)
-            role_shots(browser, url, "admin", LARGE_SCREEN, outdir, problems)
+            if not documents_only:
+                anonymous_shots(browser, url, outdir, problems)
+                for username in ROLES:
+                    role_shots(browser, url, username, SMALL_SCREEN, outdir, problems)
+                role_shots(browser, url, "admin", LARGE_SCREEN, outdir, problems)
+            for username in DOCUMENT_ROLES:
+                role_shots(browser, url, username, SMALL_SCREEN, outdir, problems,
+                           DOCUMENT_SHOTS, prefix="documents-")
             browser.close()
         with app.app_context():
             db.engine.dispose()
@@ -172,8 +225,9 @@ def capture(outdir: Path) -> list[str]:
 
 def main(argv: list[str]) -> int:
     """Capture into the folder named on the command line; print overflow problems."""
-    outdir = Path(argv[0]) if argv else DEFAULT_OUTDIR
-    problems = capture(outdir)
+    folders = [arg for arg in argv if not arg.startswith("--")]
+    outdir = Path(folders[0]) if folders else DEFAULT_OUTDIR
+    problems = capture(outdir, documents_only="--documents" in argv)
     for problem in problems:
         print("OVERFLOW", problem)
     return 0
