@@ -180,6 +180,15 @@ def _plain_replacement(gone: list[str], came: list[str]) -> list[tuple[Op, str]]
     return [(Op.DELETE, old_words), (Op.INSERT, new_words)]
 
 
+def tokens(text: str) -> list[str]:
+    """Return the words and punctuation marks of text, each with the white space before it.
+
+    Joined again they give text back but for trailing white space. Used by documents.merge_words
+    (the three-way merge of a rebase): keep it public.
+    """
+    return _TOKEN.findall(text)
+
+
 def word_count(text: str) -> int:
     """Count the words of text as the diff counts them."""
     words = text.split()
