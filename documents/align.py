@@ -232,12 +232,20 @@ def _is_table(block: Block) -> bool:
 
 def _id_matches(old: Sequence[Block], new: Sequence[Block], matcher: Matcher) -> list[Pair]:
     """Pair blocks whose id is found exactly once on each side."""
-    old_ids = Counter(b.id for b in old)
-    new_at = {b.id: j for j, b in enumerate(new)}
-    new_ids = Counter(b.id for b in new)
-    return [(i, new_at[b.id]) for i, b in enumerate(old)
-            if old_ids[b.id] == 1 and new_ids.get(b.id) == 1
-            and matcher.compatible(i, new_at[b.id])]
+    old_at = _unique_positions([b.id for b in old])
+    new_at = _unique_positions([b.id for b in new])
+    return [(i, new_at[block_id]) for block_id, i in old_at.items()
+            if block_id in new_at and matcher.compatible(i, new_at[block_id])]
+
+
+def _unique_positions(ids: list[str]) -> dict[str, int]:
+    """Return id -> position for the ids found exactly once."""
+    at = {block_id: k for k, block_id in enumerate(ids)}
+    if len(at) < len(ids):
+        for block_id, count in Counter(ids).items():
+            if count > 1:
+                del at[block_id]
+    return at
 
 
 def _unique_key_matches(old_keys: list[tuple], new_keys: list[tuple],
