@@ -5,10 +5,14 @@ import sys
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
+from flask_babel import gettext as _
 from tqdm import tqdm
 
 from portal import audit
 from portal.extensions import db
+
+# Importing portal.mail also installs the listeners that e-mail notifications after a request.
+from portal.mail import mail_enabled, send_all
 
 
 @click.command("seed-demo")
@@ -42,6 +46,25 @@ def audit_verify() -> None:
     sys.exit(0 if result.ok else 1)
 
 
+notifications_cli = AppGroup("notifications", help="Notification commands.")
+
+
+@notifications_cli.command("send")
+@click.option("--limit", default=100, show_default=True, help="E-mails per batch.")
+def notifications_send(limit: int) -> None:
+    """E-mail the notifications not e-mailed yet (run it from cron); exit 1 if some wait."""
+    audit.bind("cli:notifications-send")
+    if not mail_enabled(current_app.config):
+        click.echo(_("E-mail is off: set PORTAL_SMTP_HOST to send notifications by e-mail."))
+        sys.exit(0)
+    result = send_all(db.session, current_app.config, max(1, limit))
+    click.echo(_("%(n)d e-mails sent.", n=result.sent))
+    if result.failed or result.error:
+        click.echo(_("%(n)d e-mails could not be sent and wait for the next run: %(why)s",
+                     n=result.failed, why=result.error or _("see the log")), err=True)
+        sys.exit(1)
+
+
 def register_cli(app: Flask) -> None:
     """Attach every command to the app."""
     from portal.documents_cli import documents_cli
@@ -54,4 +77,5 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(accounts_cli)
     app.cli.add_command(documents_cli)
     app.cli.add_command(workflow_cli)
+    app.cli.add_command(notifications_cli)
     app.cli.add_command(proposals_cli)

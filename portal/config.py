@@ -29,6 +29,19 @@ SETTINGS = [
      "Largest Word (.docx) upload accepted for a policy document."),
     ("DOCX_MAX_UNPACKED_BYTES", "PORTAL_DOCX_MAX_UNPACKED_BYTES", "209715200",
      "Largest total unpacked size of a .docx (zip-bomb guard)."),
+    ("BASE_URL", "PORTAL_BASE_URL", "http://127.0.0.1:5000",
+     "The portal's address as users reach it; links in e-mails start with it."),
+    ("SMTP_HOST", "PORTAL_SMTP_HOST", "",
+     "Mail server for e-mail notifications; empty turns e-mail off (in-app only)."),
+    ("SMTP_PORT", "PORTAL_SMTP_PORT", "25", "Mail server port."),
+    ("SMTP_FROM", "PORTAL_SMTP_FROM", "portal@localhost",
+     "Sender address of notification e-mails."),
+    ("SMTP_USER", "PORTAL_SMTP_USER", "", "Login on the mail server, if it asks for one."),
+    ("SMTP_PASSWORD", "PORTAL_SMTP_PASSWORD", "", "Password of that login."),
+    ("SMTP_STARTTLS", "PORTAL_SMTP_STARTTLS", "false",
+     "Upgrade the connection with STARTTLS before logging in and sending."),
+    ("SMTP_TIMEOUT", "PORTAL_SMTP_TIMEOUT", "10",
+     "Seconds to wait for the mail server before leaving e-mails for the next try."),
 ]
 
 
@@ -86,6 +99,22 @@ def from_environment() -> dict:
         "DOCX_MAX_BYTES": int(os.environ.get("PORTAL_DOCX_MAX_BYTES", str(20 * 2**20))),
         "DOCX_MAX_UNPACKED_BYTES": int(os.environ.get("PORTAL_DOCX_MAX_UNPACKED_BYTES",
                                                       str(200 * 2**20))),
+        **_mail_settings(),
+    }
+
+
+def _mail_settings() -> dict:
+    """Read the e-mail settings (PORTAL_SMTP_* and the base URL of links)."""
+    env = os.environ.get
+    return {
+        "BASE_URL": env("PORTAL_BASE_URL", "http://127.0.0.1:5000"),
+        "SMTP_HOST": env("PORTAL_SMTP_HOST", "").strip(),
+        "SMTP_PORT": int(env("PORTAL_SMTP_PORT", "25")),
+        "SMTP_FROM": env("PORTAL_SMTP_FROM", "portal@localhost"),
+        "SMTP_USER": env("PORTAL_SMTP_USER", ""),
+        "SMTP_PASSWORD": env("PORTAL_SMTP_PASSWORD", ""),
+        "SMTP_STARTTLS": _truthy(env("PORTAL_SMTP_STARTTLS", "false")),
+        "SMTP_TIMEOUT": float(env("PORTAL_SMTP_TIMEOUT", "10")),
     }
 
 
@@ -111,6 +140,15 @@ DEFAULTS = {
     "DOCX_MAX_BYTES": 20 * 2**20,
     "DOCX_MAX_UNPACKED_BYTES": 200 * 2**20,
     "ENV": "development",
+    # E-mail is off until SMTP_HOST is set.
+    "BASE_URL": "http://127.0.0.1:5000",
+    "SMTP_HOST": "",
+    "SMTP_PORT": 25,
+    "SMTP_FROM": "portal@localhost",
+    "SMTP_USER": "",
+    "SMTP_PASSWORD": "",
+    "SMTP_STARTTLS": False,
+    "SMTP_TIMEOUT": 10.0,
 }
 
 
