@@ -165,7 +165,10 @@ class PolicyDocumentView(PortalModelView):
         document = self._document(code)
         version = self._version(document, number)
         name = secure_filename(f"{document.code}-v{version.number}.docx")
-        return Response(repo.export_version(version), mimetype=DOCX_MIMETYPE,
+        data = repo.export_version(version, labels.label(labels.LIFECYCLE,
+                                                         version.lifecycle().value),
+                                   labels.label(labels.DOCUMENT_CATEGORY, document.category))
+        return Response(data, mimetype=DOCX_MIMETYPE,
                         headers={"Content-Disposition": f"attachment; filename={name}"})
 
     @expose("/d/<code>/compare/")

@@ -126,11 +126,8 @@ def word_count(blocks: Iterable[Block]) -> int:
 # --- clause numbers --------------------------------------------------------------------------
 
 def _letters(n: int) -> str:
-    out = ""
-    while n > 0:
-        n, rem = divmod(n - 1, 26)
-        out = chr(ord("a") + rem) + out
-    return out
+    # Word's letter lists repeat the letter after z: 27 -> "aa", 28 -> "bb" (not "ab").
+    return chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
 
 
 def _roman(n: int) -> str:

@@ -16,7 +16,7 @@ from documents import repository as repo
 from models import User
 from models.base import DEPARTMENT_ZONE
 from models.errors import DomainError, NotFound
-from portal import audit
+from portal import audit, labels
 from portal.extensions import db
 
 documents_cli = AppGroup("documents", help="Policy document commands.")
@@ -100,7 +100,9 @@ def export_command(code: str, number: int | None, output: Path | None, username:
             raise NotFound("%(code)s has no version in force; name one with --version.",
                            code=document.code)
         target = output or Path(f"{document.code}-v{version.number}.docx")
-        target.write_bytes(repo.export_version(version))
+        target.write_bytes(repo.export_version(
+            version, labels.label(labels.LIFECYCLE, version.lifecycle().value),
+            labels.label(labels.DOCUMENT_CATEGORY, document.category)))
         click.echo(_("Wrote %(path)s (%(code)s version %(n)d).", path=target,
                      code=document.code, n=version.number))
 
