@@ -12,7 +12,9 @@ from sqlalchemy.exc import OperationalError
 from models.workflow import Escalation, escalate_overdue
 from portal import audit
 from portal.documents_cli import EXIT_OK, EXIT_UNREADABLE, parse_moment
+from portal.escalations import notify_escalations
 from portal.extensions import db
+from portal.mail import mail_enabled, send_all
 
 workflow_cli = AppGroup("workflow", help="Workflow commands (proposals and cases).")
 
@@ -37,6 +39,7 @@ def escalate_command(now_text: str | None) -> None:
     with force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "en")):
         try:
             raised = escalate_overdue(db.session, now)
+            notices = notify_escalations(db.session, raised)
             db.session.commit()
         except OperationalError:
             db.session.rollback()
@@ -48,4 +51,17 @@ def escalate_command(now_text: str | None) -> None:
         items = len({(type(e.subject).subject_type, e.subject.id) for e in raised})
         click.echo(_("%(n)d escalations of %(items)d overdue items.", n=len(raised),
                      items=items) if raised else _("No overdue item needed escalation."))
+        if notices:
+            click.echo(_("%(n)d notices sent to team leads and department heads.", n=notices))
+            _email_now()
     sys.exit(EXIT_OK)
+
+
+def _email_now() -> None:
+    """E-mail the notices at once when SMTP is on; what fails waits for `notifications send`."""
+    if not mail_enabled(current_app.config):
+        return
+    result = send_all(db.session, current_app.config)
+    if result.failed or result.error:
+        click.echo(_("%(n)d e-mails could not be sent now; `flask notifications send` will "
+                     "retry them.", n=result.failed), err=True)
