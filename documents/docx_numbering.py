@@ -12,7 +12,7 @@ escape for "%": a clause number holding "%" and a digit would show wrongly (none
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from documents.blocks import MAX_LEVEL, format_counter
 
@@ -271,3 +271,135 @@ class NumberingStream:
             placed = self._current.place(label)
             assert placed, "a fresh num instance fits any label"
         return self._current.num_id
+
+
+# --- tracked changes: one numbering for the accepted and the rejected document ----------------
+
+ACCEPTED, REJECTED = 0, 1  # the two documents a tracked .docx holds
+RECENT = 8  # how many earlier lists of a stream a paragraph may go back to
+
+
+def _copy(instance: NumberingInstance) -> NumberingInstance:
+    """Return an instance that counts on from where `instance` is, without touching it."""
+    # The constructor, not dataclasses.replace: this runs twice per numbered paragraph.
+    return NumberingInstance(instance.num_id, [
+        None if lv is None else _Level(lv.num_fmt, lv.start, lv.lvl_text, lv.counter, lv.skipped)
+        for lv in instance.levels], instance.indent)
+
+
+def _agree(a: _Level | None, b: _Level | None) -> bool:
+    """Tell whether two views' definitions of a level can be one w:lvl."""
+    if a is None or b is None:
+        return True
+    return (a.num_fmt == b.num_fmt and a.start == b.start
+            and (a.lvl_text is None or b.lvl_text is None or a.lvl_text == b.lvl_text))
+
+
+class TwoViewInstance:
+    """One w:num of a tracked document, counted once with the changes accepted, once rejected.
+
+    Word counts the paragraphs a document shows: after "accept all" the deleted ones are gone,
+    after "reject all" the inserted ones. A paragraph joins an instance only if both counts
+    show the numbers its versions have, and the level definitions the two counts need agree.
+    """
+
+    def __init__(self, num_id: int, indent: bool):
+        self.num_id = num_id
+        self.indent = indent
+        self.views = (NumberingInstance(num_id, indent=indent),
+                      NumberingInstance(num_id, indent=indent))
+
+    def place(self, labels: tuple["_Label | None", "_Label | None"]) -> bool:
+        """Count a paragraph in the views it shows in (label None: not shown); tell if it fits."""
+        trial = tuple(view if label is None else _copy(view)
+                      for view, label in zip(self.views, labels, strict=True))
+        for view, label in zip(trial, labels, strict=True):
+            if label is not None and not view.place(label):
+                return False
+        if not all(map(_agree, trial[0].levels, trial[1].levels)):
+            return False
+        self.views = trial
+        return True
+
+    def _merged(self) -> NumberingInstance:
+        """Return one instance with each level as whichever view defines it (they agree)."""
+        levels = []
+        for a, b in zip(self.views[0].levels, self.views[1].levels, strict=True):
+            level = a or b
+            if a is not None and b is not None and a.lvl_text is None:
+                level = replace(a, lvl_text=b.lvl_text)
+            levels.append(level)
+        return NumberingInstance(self.num_id, levels, self.indent)
+
+    def formats(self) -> tuple[LevelFormat, ...]:
+        """Return the nine level formats both views show."""
+        return self._merged().formats()
+
+    def starts(self) -> tuple[int, ...]:
+        """Return the start value of each of the nine levels."""
+        return self._merged().starts()
+
+
+class TrackedNumberingStream:
+    """One sequence of numbered paragraphs of a tracked document, numbered right in both views.
+
+    `place` returns a numId per view. Paragraphs both versions have get one numId where it can
+    show both their numbers; where it cannot (the old and the new number disagree on a fresh
+    start), each view gets its own and the paragraph records the old one as a formatting change.
+    """
+
+    def __init__(self, plan: NumberingPlan, indent: bool = True):
+        self._plan = plan
+        self._indent = indent
+        self._current: list[TwoViewInstance | None] = [None, None]
+        self._recent: list[TwoViewInstance] = []  # this stream's instances, most recent last
+        self._labels: dict[tuple[int, str, str], _Label] = {}
+
+    def place(self, accepted: tuple[int, str, str] | None,
+              rejected: tuple[int, str, str] | None) -> tuple[int | None, int | None]:
+        """Return (numId after accept, numId after reject) for (level, number, format) pairs."""
+        labels = (self._label(accepted), self._label(rejected))
+        views = [v for v in (ACCEPTED, REJECTED) if labels[v] is not None]
+        # The list each view is in, then earlier lists of the stream: going back to one
+        # continues its counting in both views where a fresh list would start anew.
+        candidates = [self._current[v] for v in views if self._current[v] is not None]
+        candidates = list(dict.fromkeys([*candidates, *reversed(self._recent)]))
+        for instance in [*candidates, self._fresh()]:
+            if instance.place(labels):
+                return self._use(instance, views, labels)
+        ids: list[int | None] = [None, None]
+        for v in views:
+            alone = tuple(labels[v] if k == v else None for k in (ACCEPTED, REJECTED))
+            instance = self._current[v]
+            if instance is None or not instance.place(alone):
+                instance = self._fresh()
+                placed = instance.place(alone)
+                assert placed, "a fresh num instance fits any label"
+            ids[v] = self._use(instance, [v], alone)[v]
+        return ids[0], ids[1]
+
+    def _label(self, spec: tuple[int, str, str] | None) -> _Label | None:
+        """Parse a (level, number, format) once: most paragraphs keep their number."""
+        if spec is None:
+            return None
+        label = self._labels.get(spec)
+        if label is None:
+            label = self._labels[spec] = parse_label(max(0, min(spec[0], MAX_LEVEL)), *spec[1:])
+        return label
+
+    def _fresh(self) -> TwoViewInstance:
+        """Return a new instance, not yet in the plan (only instances in use are written)."""
+        return TwoViewInstance(len(self._plan.instances) + 1, self._indent)
+
+    def _use(self, instance: TwoViewInstance, views: list[int],
+             labels: tuple) -> tuple[int | None, int | None]:
+        if instance.num_id > len(self._plan.instances):
+            self._plan.instances.append(instance)
+        if not self._recent or self._recent[-1] is not instance:
+            if instance in self._recent:
+                self._recent.remove(instance)
+            self._recent = [*self._recent[1 - RECENT:], instance]
+        for v in views:
+            self._current[v] = instance
+        return tuple(instance.num_id if labels[v] is not None else None
+                     for v in (ACCEPTED, REJECTED))
