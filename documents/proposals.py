@@ -4,8 +4,6 @@ Every action takes the acting user, checks permission and state (the workflow en
 transition table and guards), and leaves the session ready to commit; the caller commits.
 """
 
-import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -24,7 +22,8 @@ from documents.blocks import (
     normalise_text,
     renumber,
 )
-from documents.compare import Redline, compare
+from documents.compare import Redline, carry_ids, compare
+from documents.merge3 import merge3, own_changes_key
 from models import DocumentVersion, PolicyDocument, Role, User
 from models.base import utcnow
 from models.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
@@ -59,18 +58,6 @@ def base_blocks(proposal: RedlineProposal) -> list[Block]:
 def redline(proposal: RedlineProposal) -> Redline:
     """Compare the base version with the proposed content."""
     return compare(base_blocks(proposal), proposal_blocks(proposal))
-
-
-def changes_hash(base: Sequence[Block], blocks: Sequence[Block]) -> str:
-    """Hash what a proposal changes relative to its base, ignoring the unchanged rest."""
-    digest = hashlib.sha256()
-    for change in compare(base, blocks).changes:
-        if change.status == "equal":
-            continue
-        old = change.old.content_key() if change.old else ""
-        new = change.new.content_key() if change.new else ""
-        digest.update(json.dumps([change.status, old, new]).encode())
-    return digest.hexdigest()
 
 
 def get_proposal(session: Session, actor: User, proposal_id: int) -> RedlineProposal:
@@ -145,7 +132,7 @@ def _store(proposal: RedlineProposal, blocks: Sequence[Block]) -> bool:
     before = proposal.changes_hash
     proposal.blocks = blocks_to_data(blocks)
     proposal.content_hash = content_hash(blocks)
-    proposal.changes_hash = changes_hash(base_blocks(proposal), blocks)
+    proposal.changes_hash = own_changes_key(base_blocks(proposal), blocks)
     return proposal.changes_hash != before
 
 
@@ -246,7 +233,6 @@ def move_block(session: Session, actor: User, proposal: RedlineProposal, block_i
 def upload_revision(session: Session, actor: User, proposal: RedlineProposal, data: bytes,
                     filename: str, limits=None) -> list[str]:
     """Take a revised .docx (tracked changes read as accepted) as the proposed text."""
-    from documents.compare import carry_ids
     from documents.docx_import import import_docx
 
     _require_editable(actor, proposal)
@@ -473,8 +459,6 @@ def rebase(session: Session, actor: User, proposal: RedlineProposal):
 
     Approvals stay when the proposal's own changes are the same afterwards.
     """
-    from documents.merge3 import merge3
-
     if actor.id != proposal.maker_id:
         raise PermissionDenied("Only the author can rebase a proposal.")
     if not proposal.is_open:
@@ -499,8 +483,8 @@ def conflict_data(conflict) -> dict:
     """Store a merge conflict as data the author resolves later."""
     def side(block):
         return block.to_dict() if block is not None else None
-    return {"id": conflict.block_id, "base": side(conflict.base), "ours": side(conflict.ours),
-            "theirs": side(conflict.theirs)}
+    return {"id": conflict.block_id, "kind": conflict.kind.value, "base": side(conflict.base),
+            "ours": side(conflict.ours), "theirs": side(conflict.theirs)}
 
 
 def resolve_conflict(session: Session, actor: User, proposal: RedlineProposal,

@@ -255,3 +255,67 @@ def test_last_approval_and_publish_at_once_give_one_version(app):
     with app.app_context():
         versions = db.session.scalars(select(DocumentVersion.number)).all()
         assert sorted(versions) == [1, 2]
+
+
+def two_proposals():
+    """Proposal A edits clause 1 and is approved; proposal B (by lead) is open on the same text."""
+    proposal_a = submitted()
+    lead = user_named("lead")
+    proposal_b = props.open_proposal(db.session, lead, proposal_a.document, "Relatives rule")
+    return proposal_a, proposal_b, lead
+
+
+def publish_a(proposal_a):
+    for reviewer in ("reviewer1", "reviewer2"):
+        props.approve(db.session, user_named(reviewer), proposal_a, proposal_a.changes_hash)
+    return props.publish(db.session, user_named("compliance"), proposal_a)
+
+
+def test_clean_rebase_keeps_the_proposal_and_its_approval(ctx):
+    proposal_a, proposal_b, lead = two_proposals()
+    second = props.proposal_blocks(proposal_b)[2]
+    props.edit_block(db.session, lead, proposal_b, second.id, "Never call relatives or "
+                     "neighbours.")
+    props.submit(db.session, lead, proposal_b)
+    props.approve(db.session, user_named("reviewer1"), proposal_b, proposal_b.changes_hash)
+    key_before = proposal_b.changes_hash
+    publish_a(proposal_a)
+    assert proposal_b.base_outdated
+    with pytest.raises(InvalidTransition):
+        props.publish(db.session, user_named("compliance"), proposal_b)
+    result = props.rebase(db.session, lead, proposal_b)
+    assert result.conflicts == [] and not proposal_b.base_outdated
+    texts = [b.text for b in props.proposal_blocks(proposal_b)]
+    assert "Call between 08:00 and 20:00." in texts  # A's published change
+    assert "Never call relatives or neighbours." in texts  # B's own change
+    assert proposal_b.changes_hash == key_before
+    from models.workflow import valid_approvals
+
+    assert len(valid_approvals(db.session, proposal_b, "review")) == 1
+
+
+def test_conflicting_rebase_waits_for_the_author(ctx):
+    proposal_a, proposal_b, lead = two_proposals()
+    first = props.proposal_blocks(proposal_b)[1]
+    props.edit_block(db.session, lead, proposal_b, first.id, "Call between 09:00 and 19:00.")
+    publish_a(proposal_a)
+    result = props.rebase(db.session, lead, proposal_b)
+    assert len(result.conflicts) == 1
+    conflict = proposal_b.conflicts[0]
+    assert conflict["theirs"]["text"] == "Call between 08:00 and 20:00."
+    assert conflict["ours"]["text"] == "Call between 09:00 and 19:00."
+    with pytest.raises(InvalidTransition, match="conflicts"):
+        props.submit(db.session, lead, proposal_b)
+    props.resolve_conflict(db.session, lead, proposal_b, conflict["id"], "ours")
+    assert proposal_b.conflicts == []
+    texts = [b.text for b in props.proposal_blocks(proposal_b)]
+    assert "Call between 09:00 and 19:00." in texts
+    props.submit(db.session, lead, proposal_b)
+    assert proposal_b.status == "submitted"
+
+
+def test_only_the_author_rebases(ctx):
+    proposal_a, proposal_b, _lead = two_proposals()
+    publish_a(proposal_a)
+    with pytest.raises(PermissionDenied):
+        props.rebase(db.session, user_named("compliance"), proposal_b)
