@@ -292,9 +292,9 @@ def merge_block(base: Block, ours: Block, theirs: Block) -> Block | None:
     number = ours.number if number is _CLASH else number
     kb, ko, kt = _key(base), _key(ours), _key(theirs)
     if ko == kb:
-        return replace(theirs, id=ours.id, number=number)
+        return _as(theirs, ours.id, number)
     if kt == kb or ko == kt:
-        return replace(ours, number=number)
+        return _as(ours, ours.id, number)
     fields = {name: _pick(getattr(base, name), getattr(ours, name), getattr(theirs, name))
               for name in ("kind", "level", "number_format")}
     fields["text"] = merge_words(base.text, ours.text, theirs.text)
@@ -302,6 +302,13 @@ def merge_block(base: Block, ours: Block, theirs: Block) -> Block | None:
     if any(v is _CLASH or v is None for v in fields.values()):
         return None
     return replace(ours, number=number, **fields)
+
+
+def _as(block: Block, block_id: str, number: str) -> Block:
+    """Return block under that id and number (itself if they are its own)."""
+    if block.id == block_id and block.number == number:
+        return block
+    return replace(block, id=block_id, number=number)
 
 
 def merge_cells(base: Rows, ours: Rows, theirs: Rows) -> Rows | None:
@@ -404,7 +411,8 @@ def own_changes(base: Sequence[Block], ours: Sequence[Block]) -> list[str]:
     the changes (the published version may have moved other clauses). So a rebase that only
     brings in the published changes keeps the description; one that changes words of the
     proposal, takes one of its changes over from the published version (the same edit made on
-    both sides is no longer the proposal's), or removes the block a new clause followed, does not.
+    both sides is no longer the proposal's), or deletes or moves the block a new or moved clause
+    of the proposal followed, does not: reviewers then approve again.
     """
     ops: list[list] = []
     anchor, ordinal = "^", 0

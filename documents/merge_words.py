@@ -1,13 +1,20 @@
 """Three-way merge of one text (a clause, a table cell) word by word.
 
-The texts are cut into the compare engine's tokens (documents.word_diff: words and punctuation,
-each with the white space before it); base -> ours and base -> theirs are each a longest common
-subsequence over the tokens (rapidfuzz's Indel, in C), whose changed stretches are "hunks" of
-base tokens replaced. Hunks of the two sides that do not overlap both apply: a word inserted
-just before or after a word the other side replaced is no overlap, the same words replaced, a
-word inserted inside a stretch the other side replaced, or two insertions at the same place
-are. Overlapping hunks that give the same text apply once; others conflict.
+base -> ours and base -> theirs are each a longest common subsequence over tokens (rapidfuzz's
+Indel, in C), whose changed stretches are "hunks" of base tokens replaced. Hunks of the two sides
+that do not overlap both apply: a word inserted just before or after a word the other side
+replaced is no overlap; the same words replaced, a word inserted inside a stretch the other side
+replaced, or two insertions at the same place are. Overlapping hunks that give the same text
+apply once; others conflict.
+
+Two passes, as in the compare engine (documents.word_diff):
+1. Words as the text's spaces cut them ("fee," is one word): `str.split`, fast.
+2. Only on a conflict in which a token carries punctuation: again with the compare engine's
+   tokens (words and punctuation apart), so "fee," -> "fee." on one side and "fee," -> "charge,"
+   on the other merge into "charge.". A conflict between plain words would come back the same.
 """
+
+from typing import NamedTuple
 
 from rapidfuzz.distance import Indel
 
@@ -18,25 +25,66 @@ Hunk = tuple[int, int, int, int]  # base tokens [i1, i2) became side tokens [j1,
 Piece = tuple[int, int, int]  # (text: 0 base, 1 ours, 2 theirs; first token; end)
 
 
+class _Clash(NamedTuple):
+    """Where the sides collided: base tokens [start, end) and each side's hunks there."""
+
+    start: int
+    end: int
+    group: list[tuple[int, Hunk]]
+
+
 def merge_words(base: str, ours: str, theirs: str) -> str | None:
     """Merge the edits ours and theirs made to base; None when they change the same words."""
     if ours == base:
         return theirs
     if theirs == base or ours == theirs:
         return ours
+    if _single_spaced(base) and _single_spaced(ours) and _single_spaced(theirs):
+        words = [text.split(" ") if text else [] for text in (base, ours, theirs)]
+        merged = _merge(words, words)
+        if not isinstance(merged, _Clash):
+            return " ".join(w for text, i, j in merged for w in words[text][i:j])
+        if _plain_words(words, merged):
+            return None
     texts = [tokens(base), tokens(ours), tokens(theirs)]
-    numbers: dict[str, int] = {}
-    # Tokens compared exactly by their words (white space apart), numbered once for the LCS.
-    codes = [[numbers.setdefault(t.lstrip(), len(numbers)) for t in text] for text in texts]
-    pieces = _merged_pieces(codes, _hunks(codes[0], codes[1]), _hunks(codes[0], codes[2]))
-    return None if pieces is None else _join(texts, pieces)
+    merged = _merge(texts, [[t.lstrip() for t in text] for text in texts])
+    return None if isinstance(merged, _Clash) else _join(texts, merged)
 
 
-def _hunks(base: list[int], side: list[int]) -> list[Hunk]:
+def _single_spaced(text: str) -> bool:
+    """Tell whether the only white space in text is single spaces between words."""
+    return text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
+
+
+def _plain_words(words: list[list[str]], clash: _Clash) -> bool:
+    """Tell whether every token the clash touches is a plain word (no punctuation to split)."""
+    touched = [*words[0][clash.start:clash.end],
+               *(w for side, h in clash.group for w in words[side][h[2]:h[3]])]
+    return all(w.isalnum() for w in touched)
+
+
+def _merge(texts: list[list[str]], cores: list[list[str]]) -> list[Piece] | _Clash:
+    """Merge token lists compared by their cores: the merged pieces or where they clash."""
+    try:
+        return _merged_pieces(cores, _hunks(cores[0], cores[1]), _hunks(cores[0], cores[2]))
+    except _HashCollision:
+        # Indel compares tokens by hash; on an (astronomically rare) collision number them.
+        numbers: dict[str, int] = {}
+        codes = [[numbers.setdefault(t, len(numbers)) for t in text] for text in cores]
+        return _merged_pieces(codes, _hunks(codes[0], codes[1]), _hunks(codes[0], codes[2]))
+
+
+class _HashCollision(Exception):
+    """Two different tokens compared equal by hash."""
+
+
+def _hunks(base: list, side: list) -> list[Hunk]:
     """Return the stretches of base a side changed (adjacent changes joined)."""
     hunks: list[list[int]] = []
     for tag, i1, i2, j1, j2 in Indel.opcodes(base, side).as_list():
         if tag == "equal":
+            if base[i1:i2] != side[j1:j2]:
+                raise _HashCollision
             continue
         if hunks and hunks[-1][1] == i1 and hunks[-1][3] == j1:
             hunks[-1][1], hunks[-1][3] = i2, j2
@@ -71,9 +119,8 @@ def _groups(ours: list[Hunk], theirs: list[Hunk]) -> list[list[tuple[int, Hunk]]
     return groups
 
 
-def _merged_pieces(codes: list[list[int]], ours: list[Hunk],
-                   theirs: list[Hunk]) -> list[Piece] | None:
-    """Return the merged text as token ranges of the three texts; None on a conflict."""
+def _merged_pieces(cores: list[list], ours: list[Hunk], theirs: list[Hunk]) -> list[Piece] | _Clash:
+    """Return the merged text as token ranges of the three texts, or the first clash."""
     pieces: list[Piece] = []
     at = 0
     for group in _groups(ours, theirs):
@@ -81,11 +128,11 @@ def _merged_pieces(codes: list[list[int]], ours: list[Hunk],
         pieces.append((0, at, start))
         versions = {side: _version(side, [h for s, h in group if s == side], start, end)
                     for side in {s for s, _ in group}}
-        if len(versions) == 2 and _codes(codes, versions[1]) != _codes(codes, versions[2]):
-            return None
+        if len(versions) == 2 and _cores(cores, versions[1]) != _cores(cores, versions[2]):
+            return _Clash(start, end, group)
         pieces.extend(versions[min(versions)])
         at = end
-    pieces.append((0, at, len(codes[0])))
+    pieces.append((0, at, len(cores[0])))
     return pieces
 
 
@@ -101,12 +148,12 @@ def _version(side: int, hunks: list[Hunk], start: int, end: int) -> list[Piece]:
     return pieces
 
 
-def _codes(codes: list[list[int]], pieces: list[Piece]) -> list[int]:
-    return [c for text, i, j in pieces for c in codes[text][i:j]]
+def _cores(cores: list[list], pieces: list[Piece]) -> list:
+    return [c for text, i, j in pieces for c in cores[text][i:j]]
 
 
 def _join(texts: list[list[str]], pieces: list[Piece]) -> str:
-    """Join token ranges into a text, spacing the tokens that moved to or from its start."""
+    """Join tokens (each with the white space before it), spacing any moved off the start."""
     out: list[str] = []
     for text, start, end in pieces:
         for k in range(start, end):

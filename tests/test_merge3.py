@@ -304,6 +304,20 @@ def test_word_edits_that_overlap_conflict(ours, theirs):
     assert merge_words("the fee is 5", ours, theirs) is None
 
 
+def test_punctuation_changed_next_to_a_replaced_word_merges_on_the_second_pass():
+    base = "Fees, interest and penalties are waived."
+    assert merge_words(base, base.replace("Fees,", "Fees;"), base.replace("Fees,", "Charges,")) \
+        == "Charges; interest and penalties are waived."
+    assert merge_words(base, base.replace("waived.", "waived!"),
+                       base.replace("waived.", "reduced.")) == ("Fees, interest and penalties "
+                                                                "are reduced!")
+
+
+def test_irregular_white_space_merges_and_comes_out_normalised():
+    base = "The  fee\tis 5"
+    assert merge_words(base, "The  fee\tis 6", "A  fee\tis 5") == "A fee is 6"
+
+
 # --- empty and degenerate -----------------------------------------------------------------------
 
 def test_empty_base_keeps_both_sides_ours_first():
@@ -433,7 +447,7 @@ def apply(blocks: list[Block], edits: list[tuple], tag: str) -> list[Block]:
     return renumber(out)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(documents(), st.lists(EDIT, max_size=5))
 def test_merging_with_an_unchanged_side_gives_the_other_side(base, edits):
     ours = apply(base, edits, "o")
@@ -442,7 +456,7 @@ def test_merging_with_an_unchanged_side_gives_the_other_side(base, edits):
     assert merge3(base, ours, base).clean and merge3(base, base, ours).clean
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(documents(), st.lists(EDIT, max_size=5), st.lists(EDIT, max_size=5))
 def test_any_two_revisions_merge_and_resolve(base, our_edits, their_edits):
     ours, theirs = apply(base, our_edits, "o"), apply(base, their_edits, "t")
@@ -491,11 +505,15 @@ def test_generated_policy_rebases_with_few_conflicts(fraction):
     ours = edit(base, fraction, random.Random(8)).blocks
     theirs = edit(base, fraction, random.Random(9)).blocks
     result = merge3(base, ours, theirs)
-    changed_both = sum(1 for o in ours for t in theirs if o.id == t.id and o != t)
-    assert len(result.conflicts) <= changed_both
-    # Every clause only one side touched reads as that side wrote it.
     ours_by_id, theirs_by_id = {b.id: b for b in ours}, {b.id: b for b in theirs}
     base_by_id = {b.id: b for b in base}
+    def touched(side: dict, b: Block) -> bool:
+        other = side.get(b.id)
+        return other is None or (other.text, other.cells) != (b.text, b.cells)
+
+    touched_twice = [b for b in base if touched(ours_by_id, b) and touched(theirs_by_id, b)]
+    assert len(result.conflicts) <= len(touched_twice)
+    # Every clause only one side touched reads as that side wrote it.
     for block in result.blocks:
         b, o, t = (d.get(block.id) for d in (base_by_id, ours_by_id, theirs_by_id))
         if b and o and t and o.text == b.text:
