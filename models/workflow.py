@@ -545,7 +545,7 @@ def _log(session: Session, subject: WorkflowSubject, from_state: str | None, act
 def start(session: Session, subject: WorkflowSubject, actor: User, *, comment: str = "",
           now: datetime | None = None) -> WorkflowTransitionLog:
     """Put a new item in its initial state (maker: the actor unless set) and log its creation."""
-    now = _moment(now)
+    now, comment = _moment(now), _long_text(N_("Comment"), comment)
     if subject.maker_id is None and subject.maker is None:
         subject.maker = actor
     session.add(subject)
@@ -553,7 +553,7 @@ def start(session: Session, subject: WorkflowSubject, actor: User, *, comment: s
     if history(session, subject):
         raise InvalidTransition("This item has already started its workflow.")
     _enter(subject, type(subject).workflow.initial, rule_for(session, subject), now)
-    return _log(session, subject, None, CREATE, actor, now, _long_text(N_("Comment"), comment))
+    return _log(session, subject, None, CREATE, actor, now, comment)
 
 
 def _require_roles(actor: User, roles: frozenset[Role], action: str) -> None:

@@ -213,6 +213,19 @@ def test_refused_action_leaves_no_log_row_and_the_status(app):
         assert claim.status == "submitted" and len(log_of(claim)) == before
 
 
+def test_status_and_log_row_commit_or_roll_back_together(app):
+    with app.app_context():
+        claim = new_claim()
+        db.session.commit()
+        claim_id = claim.id
+        act(claim, "submit", "collector1")
+        db.session.rollback()
+        db.session.remove()
+    with app.app_context():
+        claim = db.session.get(ToyClaim, claim_id)
+        assert claim.status == "draft" and [a for a, *_ in log_of(claim)] == ["create"]
+
+
 def test_custom_guard_refuses_with_its_message(ctx):
     claim = new_claim()
     with pytest.raises(ValidationError, match="Only the person who made the claim"):
