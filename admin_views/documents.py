@@ -37,8 +37,13 @@ def _code_link(view, context, model, name):
 def _in_force(view, context, model, name):
     version = repo.effective_version(model)
     if version is None:
-        return Markup('<span class="text-muted">{}</span>').format(
-            _("Retired") if model.retired_at else _("Nothing in force"))
+        if model.retired_at:
+            label = _("Retired")
+        elif any(v.status == "published" for v in model.versions):
+            label = _("Nothing in force yet")
+        else:
+            label = _("Draft only") if model.versions else _("No versions yet")
+        return Markup('<span class="text-muted">{}</span>').format(label)
     return _("v%(n)d since %(day)s", n=version.number,
              day=local_date(aware(version.effective_from).date()))
 
@@ -47,7 +52,7 @@ def _next_review(view, context, model, name):
     due = repo.next_review_date(model)
     if due is None:
         return ""
-    if due < date.today():
+    if due < user_today():
         return Markup('<span class="badge badge-danger" title="{}">{}</span>').format(
             _("Periodic review overdue"), _("overdue since %(day)s", day=local_date(due)))
     return local_date(due)
@@ -136,7 +141,7 @@ class PolicyDocumentView(PortalModelView):
             else None, rate=acks.rate(db.session, version) if version
             and version.lifecycle().value == "effective" else None,
             can=lambda name: security.can(current_user, name),
-            scheduled=repo.scheduled_version(document), today=date.today(), **extra)
+            scheduled=repo.scheduled_version(document), today=user_today(), **extra)
 
     @expose("/d/<code>/")
     def document_page(self, code: str):
@@ -145,7 +150,8 @@ class PolicyDocumentView(PortalModelView):
         if request.args.get("as_of") and as_of is None:
             flash(_("Give the date as YYYY-MM-DD."), "error")
         if as_of is not None:
-            moment = datetime.combine(as_of, time.max, tzinfo=UTC)
+            # The end of that day where the user is, not in UTC.
+            moment = datetime.combine(as_of, time.max, tzinfo=get_timezone())
             version = repo.effective_version(document, moment)
             if version is None:
                 flash(_("No version of %(code)s was in force on %(day)s.", code=document.code,
@@ -261,7 +267,7 @@ class PolicyDocumentView(PortalModelView):
         if request.form.get("effective_on") and day is None:
             flash(_("Give the effective date as YYYY-MM-DD."), "error")
             return redirect(url_for(".version_page", code=code, number=number))
-        start = _start_of_local_day(day) if day and day > date.today() else None
+        start = _start_of_local_day(day) if day and day > user_today() else None
         return self._act(document, lambda: repo.publish(
             db.session, current_user._get_current_object(), version, start),
             _("Version %(n)d is published.", n=number),
@@ -309,6 +315,11 @@ def _parse_day(text: str | None) -> date | None:
 def _start_of_local_day(day: date) -> datetime:
     """Return midnight of a day in the user's time zone, as an aware time."""
     return datetime.combine(day, time.min, tzinfo=get_timezone())
+
+
+def user_today() -> date:
+    """Return today's date where the user is (default Asia/Ho_Chi_Minh), not the server's."""
+    return to_user_timezone(datetime.now(UTC)).date()
 
 
 def local_day(moment: datetime | None) -> str:

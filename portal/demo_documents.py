@@ -19,7 +19,7 @@ version was in force before today.
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from documents import acknowledgements, repository
 from documents.blocks import Block, BlockKind, new_block_id, renumber
 from models import PolicyDocument, Team, User
-from models.base import utcnow
+from models.base import DEPARTMENT_ZONE, utcnow
 from models.document import aware
 
 _DECIMAL = re.compile(r"^((?:\d+\.)+)\s+(.*)$")
@@ -163,8 +163,8 @@ class DocumentPlan:
 
 
 def _day(year: int, month: int, day: int) -> datetime:
-    # Midnight UTC, as `documents publish --effective YYYY-MM-DD` records a date.
-    return datetime(year, month, day, tzinfo=UTC)
+    # Midnight in Vietnam, as `documents publish --effective YYYY-MM-DD` records a date.
+    return datetime(year, month, day, tzinfo=DEPARTMENT_ZONE)
 
 
 def _months_ago(now: datetime, months: int) -> datetime:

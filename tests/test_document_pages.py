@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from documents import repository as repo
 from models import AuditEntry, ContentBlob, DocumentVersion, PolicyDocument
+from models.base import local_day
 from portal.extensions import db
 from tests.conftest import csrf_token, user_named
 from tests.test_documents import new_document, published
@@ -77,7 +78,7 @@ def test_acknowledge_without_token_changes_nothing(client, auth, policy):
 def test_as_of_shows_the_version_then_in_force(client, auth, policy, app):
     with app.app_context():
         v1 = db.session.scalar(select(DocumentVersion).where(DocumentVersion.number == 1))
-        day = repo.aware(v1.effective_from).date().isoformat()
+        day = local_day(v1.effective_from).isoformat()  # the reader's day, not UTC's
     auth.login("collector1")
     html = page(client, f"/documents/d/{policy}/?as_of=1999-01-01")
     assert "No version of COL-POL-007 was in force" in html
