@@ -13,6 +13,8 @@ from admin_views.audit import AuditView
 from admin_views.dashboard import DashboardView
 from admin_views.documents import PolicyDocumentView, local_day
 from admin_views.imports import AccountImportView
+from admin_views.inbox import InboxView, document_proposals, inbox_badge
+from admin_views.proposals import ProposalView
 from admin_views.teams import MembershipView, TeamView
 from admin_views.users import UserView
 from models import (
@@ -20,6 +22,7 @@ from models import (
     AuditEntry,
     DebtorAccount,
     PolicyDocument,
+    RedlineProposal,
     Team,
     TeamMembership,
     User,
@@ -31,6 +34,7 @@ def init_admin(app: Flask) -> Admin:
     app.jinja_env.filters.update(local_time=formatting.local_time, money=formatting.money,
                                  local_date=formatting.local_date,
                                  local_day=local_day)
+    app.jinja_env.globals.update(inbox_badge=inbox_badge, document_proposals=document_proposals)
     admin = Admin(
         app,
         name=_l("Collections Portal"),
@@ -47,8 +51,12 @@ def init_admin(app: Flask) -> Admin:
     admin.add_view(PolicyDocumentView(PolicyDocument, name=_l("Policy documents"),
                                       endpoint="documents", url="/documents",
                                       category=_l("Policies")))
+    admin.add_view(ProposalView(RedlineProposal, name=_l("Proposals"), endpoint="proposals",
+                                url="/proposals", category=_l("Policies")))
     admin.add_link(MenuLink(name=_l("My acknowledgements"), endpoint="documents.pending",
                             category=_l("Policies")))
+    admin.add_view(InboxView(name=_l("Awaiting my action"), endpoint="inbox",
+                             url="/proposals/inbox", category=_l("Policies")))
     admin.add_view(TeamView(Team, name=_l("Teams"), endpoint="teams", category=_l("Staff")))
     admin.add_view(MembershipView(TeamMembership, name=_l("Memberships"),
                                   endpoint="memberships", category=_l("Staff")))

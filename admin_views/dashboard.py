@@ -4,8 +4,10 @@ from flask_admin import AdminIndexView, expose
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from admin_views import proposal_page
 from admin_views.base import refuse_access
 from documents import acknowledgements as acks
+from documents import proposals as props
 from documents import repository as repo
 from models import Assignment, DebtorAccount, Team, User
 from models.account import Bucket
@@ -65,6 +67,13 @@ def documents_due(limit: int = 8) -> list:
     return repo.due_for_review(db.session, current_user, within_days=30)[:limit]
 
 
+def my_inbox():
+    """Return what awaits the user in the proposal workflow (None if they take no part in it)."""
+    if not security.can(current_user, "proposals.view"):
+        return None
+    return props.inbox(db.session, current_user._get_current_object())
+
+
 class DashboardView(AdminIndexView):
     """The portal's home page."""
 
@@ -76,6 +85,7 @@ class DashboardView(AdminIndexView):
 
     @expose("/")
     def index(self):
+        box = my_inbox()
         return self.render(
             "admin/dashboard.html",
             counts=headline_counts(),
@@ -84,5 +94,6 @@ class DashboardView(AdminIndexView):
             recent=recent_assignments(),
             roles=sorted(r.value for r in current_user.roles),
             due=documents_due(),
-            pending=acks.pending_for(db.session, current_user),
+            pending=box.acknowledgements if box else acks.pending_for(db.session, current_user),
+            inbox=box, proposal_page=proposal_page,
         )
