@@ -104,7 +104,7 @@ def merge3(base: Sequence[Block], ours: Sequence[Block], theirs: Sequence[Block]
             out.add(ours[o])  # most blocks: the same on both sides, or changed the same way
         else:
             out.merge(base[k], _item(ours, o), _item(theirs, t))
-    blocks = renumber(out.blocks) if renumbered else out.blocks
+    blocks = _renumbered(out.blocks) if renumbered else out.blocks
     return MergeResult(blocks, out.conflicts, renumbered)
 
 
@@ -118,30 +118,45 @@ def _item(items: list, index: int | None):
 
 
 def _house_numbered(blocks: list[Block]) -> bool:
-    """Tell whether `renumber` would give these blocks back as they are.
+    """Tell whether `renumber` would give these blocks back as they are."""
+    numbers = _house_numbers(blocks)
+    return numbers is not None and all(n == b.number for n, b in zip(numbers, blocks,
+                                                                     strict=True))
 
-    The same counting as `renumber`, without building blocks: it runs on both sides of every
-    merge (tests/test_merge3.py holds the two to the same answers).
+
+def _renumbered(blocks: list[Block]) -> list[Block]:
+    """Return `renumber(blocks)`, copying only the blocks whose number changes."""
+    numbers = _house_numbers(blocks)
+    if numbers is None:
+        return renumber(blocks)
+    return [b if n == b.number else replace(b, number=n)
+            for n, b in zip(numbers, blocks, strict=True)]
+
+
+def _house_numbers(blocks: list[Block]) -> list[str] | None:
+    """Return the number `renumber` gives each block; None if it would change more than numbers.
+
+    The same counting as `renumber`, without building blocks, as it runs on both sides of
+    every merge (tests/test_merge3.py holds the two to the same answers).
     """
     counters = [0] * (MAX_LEVEL + 1)
+    numbers = []
     for b in blocks:
         if b.kind != BlockKind.LIST_ITEM:
+            numbers.append(b.number)
             continue
         if not 0 <= b.level <= MAX_LEVEL or b.number_format not in NUMBER_FORMATS:
-            return False
+            return None  # renumber would set a level or format too
         if b.number_format == "bullet":
-            if b.number:
-                return False
+            numbers.append("")
             continue
         counters[b.level] += 1
         counters[b.level + 1:] = _ZEROS[b.level + 1:]
         if b.number_format == "decimal":
-            number = ".".join(str(max(c, 1)) for c in counters[: b.level + 1]) + "."
+            numbers.append(".".join(str(max(c, 1)) for c in counters[: b.level + 1]) + ".")
         else:
-            number = format_counter(counters[b.level], b.number_format) + ")"
-        if b.number != number:
-            return False
-    return True
+            numbers.append(format_counter(counters[b.level], b.number_format) + ")")
+    return numbers
 
 
 _ZEROS = [0] * (MAX_LEVEL + 1)
@@ -384,7 +399,7 @@ def resolve(result: MergeResult, choices: dict[str, str | Block]) -> list[Block]
             out.extend([chosen] if chosen else [])
         else:
             out.append(result.blocks[k])
-    return renumber(out) if result.renumbered else out
+    return _renumbered(out) if result.renumbered else out
 
 
 def _chosen(conflict: Conflict, choice: str | Block) -> Block | None:

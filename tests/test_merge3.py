@@ -12,6 +12,7 @@ from documents.blocks import Block, BlockKind, renumber
 from documents.merge3 import (
     ConflictKind,
     _house_numbered,
+    _renumbered,
     merge3,
     merge_words,
     own_changes,
@@ -497,6 +498,7 @@ def test_house_numbering_check_agrees_with_renumber(base, edits, spoil):
             blocks[k] = (replace(blocks[k], number_format="bullet") if number == "bullet"
                          else replace(blocks[k], number=number))
     assert _house_numbered(blocks) == (renumber(blocks) == blocks)
+    assert _renumbered(blocks) == renumber(blocks)
 
 
 @pytest.mark.parametrize("fraction", [0.01, 0.1])
