@@ -92,26 +92,46 @@ def _coarse_diff(old: list[str], new: list[str], exact: bool) -> WordDiff:
     equal = ""  # equal text not yet emitted: runs come out merged
     inserted = deleted = 0
     start_i = start_j = -1  # where the current changed stretch began
-    for tag, i1, i2, j1, j2 in [*_opcodes(old, new, exact), ("end", len(old), 0, len(new), 0)]:
-        if tag != "equal" and tag != "end":
+    for tag, i1, i2, j1, j2 in _opcodes(old, new, exact):
+        if tag != "equal":
             if start_i < 0:
                 start_i, start_j = i1, j1
             continue
         if start_i >= 0:
-            pieces, gone, came = _stretch_pieces(old[start_i:i1], new[start_j:j1],
-                                                 " " if start_i else "", exact)
-            equal = _emit(runs, equal, pieces)
+            equal, gone, came = _add_stretch(runs, equal, old[start_i:i1], new[start_j:j1],
+                                             " " if start_i else "", exact)
             deleted, inserted, start_i = deleted + gone, inserted + came, -1
-        if tag == "end":
-            break
-        if old[i1:i2] != new[j1:j2]:
+        words = old[i1:i2]
+        if words != new[j1:j2]:
             raise _HashCollision
         if (i1 > 0) != (j1 > 0):  # the first word of one side only: one space more or less
             equal = _emit(runs, equal, [(Op.DELETE, " ") if i1 else (Op.INSERT, " ")])
-        equal += (" " if i1 and j1 else "") + " ".join(old[i1:i2])
+        equal += (" " if i1 and j1 else "") + " ".join(words)
+    if start_i >= 0:
+        equal, gone, came = _add_stretch(runs, equal, old[start_i:], new[start_j:],
+                                         " " if start_i else "", exact)
+        deleted, inserted = deleted + gone, inserted + came
     if equal:
         runs.append((Op.EQUAL, equal))
     return WordDiff(tuple(runs), inserted, deleted)
+
+
+def _add_stretch(runs: list[tuple[Op, str]], equal: str, gone: list[str], came: list[str],
+                 space: str, exact: bool) -> tuple[str, int, int]:
+    """Append one changed stretch; return the equal text held and the words out and in."""
+    if gone and came:
+        plain = _plain_replacement(gone, came)
+        if plain:  # the common case, emitted directly
+            if equal or space:
+                runs.append((Op.EQUAL, equal + space))
+            _append(runs, *plain[0])
+            runs.append(plain[1])
+            return (plain[2][1] if len(plain) > 2 else ""), len(gone), len(came)
+        diff = _fine_diff(space + " ".join(gone), space + " ".join(came), exact)
+        return _emit(runs, equal, list(diff.runs)), diff.deleted, diff.inserted
+    if gone:
+        return _emit(runs, equal, [(Op.DELETE, space + " ".join(gone))]), _count(gone), 0
+    return _emit(runs, equal, [(Op.INSERT, space + " ".join(came))]), 0, _count(came)
 
 
 def _emit(runs: list[tuple[Op, str]], equal: str, pieces: list[tuple[Op, str]]) -> str:
@@ -130,20 +150,6 @@ def _emit(runs: list[tuple[Op, str]], equal: str, pieces: list[tuple[Op, str]]) 
     _append(runs, *pieces[first])
     runs.extend(pieces[first + 1:last])
     return tail
-
-
-def _stretch_pieces(gone: list[str], came: list[str], space: str,
-                    exact: bool) -> tuple[list[tuple[Op, str]], int, int]:
-    """Return the merged runs of one changed stretch and the words it deletes and inserts."""
-    if not came:
-        return [(Op.DELETE, space + " ".join(gone))], _count(gone), 0
-    if not gone:
-        return [(Op.INSERT, space + " ".join(came))], 0, _count(came)
-    plain = _plain_replacement(gone, came)
-    if plain:
-        return [(Op.EQUAL, space), *plain], len(gone), len(came)
-    diff = _fine_diff(space + " ".join(gone), space + " ".join(came), exact)
-    return list(diff.runs), diff.deleted, diff.inserted
 
 
 def _count(words: list[str]) -> int:
