@@ -20,10 +20,11 @@ and date: "reject all" in Word or LibreOffice gives the old version, "accept all
   (`docx_numbering.TrackedNumberingStream`): after accepting, Word counts the new numbers, after
   rejecting the old ones, so a clause renumbered by an insertion above it needs no change of its
   own. Only where one list definition cannot show both numbers does the paragraph record its old
-  numbering as a paragraph property change.
+  numbering as a paragraph property change. With the changes shown, Word and LibreOffice count
+  inserted and deleted clauses alike, so numbers there are those of neither version.
 * Tables: changed cells are tracked word by word inside the cell; inserted and deleted rows are
-  `w:trPr/w:ins` and `w:trPr/w:del`, inserted and deleted cells `w:cellIns` and `w:cellDel`
-  (LibreOffice 7.4 shows their text as tracked, not the cell itself).
+  `w:trPr/w:ins` and `w:trPr/w:del`, inserted and deleted cells `w:cellIns` and `w:cellDel`.
+  LibreOffice 7.4 tracks such rows as rows; of a cell it tracks only the text.
 
 "Track Changes" is switched on in the file, so a reader's own edits are tracked as well. The same
 redline, metadata, author and time always give the same bytes.

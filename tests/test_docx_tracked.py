@@ -15,6 +15,8 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from bench.doc_corpus import edit, policy
@@ -109,6 +111,11 @@ def inserted_at_end():
     return renumber(assemble(old_policy(), para("Hiệu lực từ ngày ký.")))
 
 
+def inserted_before_table():
+    blocks = old_policy()
+    return renumber(assemble(blocks[:7], item("Hạn mức theo bảng sau."), blocks[7:]))
+
+
 def deleted_clause():
     blocks = old_policy()
     return renumber(blocks[:5] + blocks[6:])
@@ -199,7 +206,8 @@ def imported_numbers_edited():
                     item("Paren three", 0, number="(2)"), blocks[8:10], blocks[11:])
 
 
-PROPOSALS = [changed_words, vietnamese_words, inserted_clause, inserted_at_end, deleted_clause,
+PROPOSALS = [changed_words, vietnamese_words, inserted_clause, inserted_at_end,
+             inserted_before_table, deleted_clause,
              deleted_at_end, deleted_before_table, moved_clause, moved_and_edited, restyled,
              table_cell_changed, table_rows_changed, table_header_changed, table_inserted,
              table_deleted, many_changes]
@@ -348,6 +356,47 @@ def test_a_revised_policy_with_ten_percent_changed_resolves_both_ways(seed):
     assert content(import_docx(resolve(data, accept=False)).blocks) == content(old)
 
 
+WORDS = ("phải", "gọi", "khách hàng", "must", "call", "record", "nợ", "fee")
+KINDS = ("item", "item", "item", "heading", "para", "table")
+_blocks = st.lists(st.tuples(st.sampled_from(KINDS), st.integers(0, 2),
+                             st.sampled_from(["decimal", "lowerLetter", "bullet"]),
+                             st.lists(st.sampled_from(WORDS), min_size=1, max_size=4)),
+                   min_size=1, max_size=12)
+
+
+def _build(specs, numbers=None) -> list[Block]:
+    """Blocks from (kind, level, format, words); house numbers unless `numbers` are given."""
+    out = []
+    for k, (kind, level, fmt, words) in enumerate(specs):
+        text = " ".join(words)
+        if kind == "table":
+            out.append(table(text, (text, str(level)), (fmt, text)))
+        elif kind == "heading":
+            out.append(Block(f"h{k}{text}", BlockKind.HEADING, text, level + 1))
+        elif kind == "para":
+            out.append(para(f"{text} {k}"))
+        else:
+            out.append(Block(f"l{k}{text}", BlockKind.LIST_ITEM, text, level, "", fmt))
+    out = renumber(out)
+    if numbers is not None:  # numbers as an uploaded document may have typed them
+        out = [replace(b, number=numbers[k % len(numbers)]) if b.kind == BlockKind.LIST_ITEM
+               and b.number_format == "decimal" else b for k, b in enumerate(out)]
+    return out
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(old=_blocks, new=_blocks, shared=st.integers(0, 12),
+       numbers=st.none() | st.lists(st.sampled_from(["1.", "2.", "5.", "(1)", "Điều 3.", "2.1"]),
+                                    min_size=1, max_size=4))
+def test_any_revision_resolves_to_both_versions(old, new, shared, numbers):
+    # Share a stretch of blocks so the redline has equal, changed and moved blocks too.
+    old_blocks = _build(old, numbers)
+    new_blocks = _build(new[:1] + old[:shared] + new[1:], numbers)
+    data = tracked(old_blocks, new_blocks)
+    assert content(import_docx(resolve(data, accept=True)).blocks) == content(new_blocks)
+    assert content(import_docx(resolve(data, accept=False)).blocks) == content(old_blocks)
+
+
 @pytest.mark.parametrize("proposal", [*PROPOSALS, imported_numbers_edited],
                          ids=lambda f: f.__name__)
 def test_the_importer_reads_a_tracked_upload_as_its_proposed_text(proposal):
@@ -386,6 +435,12 @@ def test_naive_times_are_taken_as_utc():
     root = _document(export_tracked_docx(old_policy(), changed_words(), META, AUTHOR,
                                          datetime(2026, 2, 3, 2, 30)))
     assert {el.get(w("date")) for el in _changes(root)} == {WORD_DATE}
+
+
+def test_an_author_name_with_markup_characters_is_written_as_given():
+    author = 'Lê "Ba" <QA> & Co'
+    root = _document(export_tracked_docx(old_policy(), changed_words(), META, author, WHEN))
+    assert {el.get(w("author")) for el in _changes(root)} == {author}
 
 
 def _paragraph_with(root, text):
@@ -485,7 +540,9 @@ def test_same_input_gives_the_same_bytes():
 
 ODF = {"text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
        "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
-       "dc": "http://purl.org/dc/elements/1.1/"}
+       "dc": "http://purl.org/dc/elements/1.1/",
+       "style": "urn:oasis:names:tc:opendocument:xmlns:style:1.0",
+       "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0"}
 
 
 def _libreoffice_content(data: bytes, folder):
@@ -503,10 +560,12 @@ def _libreoffice_content(data: bytes, folder):
 
 
 def _lo_proposal() -> list[Block]:
-    """A clause inserted, one deleted, one edited and one moved to the top of the list."""
+    """A clause inserted, one deleted, one edited, one moved to the top; table rows changed."""
     blocks = inserted_clause()
     blocks = blocks[:2] + blocks[-1:] + blocks[2:6] + blocks[7:-1]
-    return _with(renumber(blocks), 3, text="Collectors call the debtor first, then write.")
+    blocks = _with(renumber(blocks), 3, text="Collectors call the debtor first, then write.")
+    rows = list(BUCKETS.cells)
+    return _with(blocks, 8, cells=(rows[0], rows[2], ("B3", "61-90", "Chuyển pháp lý")))
 
 
 @pytest.mark.slow
@@ -538,3 +597,11 @@ def test_libreoffice_shows_insertions_and_deletions_with_author_and_date(tmp_pat
     names = {b.get(f"{{{ODF['text']}}}name") for b in root.iter(f"{{{ODF['text']}}}bookmark-start")}
     assert any(n.startswith("__RefMoveFrom__") for n in names)
     assert any(n.startswith("__RefMoveTo__") for n in names)
+    # The deleted and the inserted row are tracked as rows (LibreOffice's own row flag).
+    tracked_rows = {style.get(f"{{{ODF['style']}}}name")
+                    for style in root.iter(f"{{{ODF['style']}}}style")
+                    if any(v == "false" and k.endswith("text-changes-only")
+                           for props in style for k, v in props.attrib.items())}
+    rows = root.iter(f"{{{ODF['table']}}}table-row")
+    assert [r.get(f"{{{ODF['table']}}}style-name") in tracked_rows for r in rows] == [
+        False, True, False, True]
