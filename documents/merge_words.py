@@ -43,7 +43,10 @@ def merge_words(base: str, ours: str, theirs: str) -> str | None:
         words = [text.split(" ") if text else [] for text in (base, ours, theirs)]
         merged = _merge(words, words)
         if not isinstance(merged, _Clash):
-            return " ".join(w for text, i, j in merged for w in words[text][i:j])
+            out: list[str] = []
+            for text, i, j in merged:
+                out += words[text][i:j]
+            return " ".join(out)
         if _plain_words(words, merged):
             return None
     texts = [tokens(base), tokens(ours), tokens(theirs)]
@@ -124,6 +127,11 @@ def _merged_pieces(cores: list[list], ours: list[Hunk], theirs: list[Hunk]) -> l
     pieces: list[Piece] = []
     at = 0
     for group in _groups(ours, theirs):
+        if len(group) == 1:  # most: a change only one side made there
+            side, (i1, i2, j1, j2) = group[0]
+            pieces += [(0, at, i1), (side, j1, j2)]
+            at = i2
+            continue
         start, end = min(h[0] for _, h in group), max(h[1] for _, h in group)
         pieces.append((0, at, start))
         versions = {side: _version(side, [h for s, h in group if s == side], start, end)
