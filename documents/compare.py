@@ -5,7 +5,9 @@ Blocks are aligned first (documents.align), then words are diffed inside each ch
 (documents.redline_html, later the tracked-changes .docx) read this data only.
 """
 
-from collections.abc import Sequence
+import gc
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
@@ -133,9 +135,31 @@ class Redline:
         return any(not c.unchanged or c.renumbered for c in self.changes)
 
 
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Hold the cyclic garbage collector while a comparison runs.
+
+    A comparison makes tens of thousands of small tuples and changes that form no cycles; the
+    collector kept walking them (and every block of both versions) and took 30% of the time of
+    a 300,000-word compare. Reference counting still frees everything; the collector resumes
+    after, unless it was already off.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def compare(old: Sequence[Block], new: Sequence[Block]) -> Redline:
     """Return the redline from version `old` to version `new`."""
-    old, new = list(old), list(new)
+    with paused_gc():
+        return _compare(list(old), list(new))
+
+
+def _compare(old: list[Block], new: list[Block]) -> Redline:
     alignment = align_blocks(old, new)
     steps = _reading_order(alignment, len(old), len(new))
     half = {(s, i, j): k for k, (s, i, j) in enumerate(steps) if s in _MOVES}
@@ -264,7 +288,8 @@ def carry_ids(old: Sequence[Block], new: Sequence[Block]) -> list[Block]:
     equal, edited and moved blocks keep their id; others get a fresh one; no id is used twice.
     """
     old, new = list(old), list(new)
-    alignment = align_blocks(old, new, use_ids=False)
+    with paused_gc():
+        alignment = align_blocks(old, new, use_ids=False)
     carried = {j: old[i].id for i, j in [*alignment.pairs, *alignment.moves]}
     old_ids = {b.id for b in old}
     taken: set[str] = set()

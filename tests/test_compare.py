@@ -327,3 +327,18 @@ def test_carry_ids_on_a_generated_revision_keeps_almost_every_id():
     kept = sum(a.id == b.id for a, b in zip(carried, edited.blocks, strict=True))
     assert kept >= 0.97 * len(edited.blocks)
     assert len({b.id for b in carried}) == len(carried)
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_compare_leaves_the_garbage_collector_as_it_found_it(enabled):
+    import gc
+
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        old = doc(*(clause(t) for t in POLICY))
+        compare(old, doc(*(clause(t) for t in reversed(POLICY))))
+        carry_ids(old, fresh_ids(old))
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
