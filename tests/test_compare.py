@@ -1,5 +1,6 @@
 """The compare engine: block alignment, word runs, moves, tables, stats and carried ids."""
 
+import gc
 import itertools
 import random
 
@@ -331,8 +332,6 @@ def test_carry_ids_on_a_generated_revision_keeps_almost_every_id():
 
 @pytest.mark.parametrize("enabled", [True, False])
 def test_compare_leaves_the_garbage_collector_as_it_found_it(enabled):
-    import gc
-
     was = gc.isenabled()
     (gc.enable if enabled else gc.disable)()
     try:
