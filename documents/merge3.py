@@ -32,7 +32,7 @@ from enum import StrEnum
 
 from documents.align import Matcher, align_blocks
 from documents.blocks import MAX_LEVEL, NUMBER_FORMATS, Block, BlockKind, format_counter, renumber
-from documents.compare import Status, compare
+from documents.compare import Status, compare, paused_gc
 from documents.merge_words import merge_words
 from documents.word_diff import Op, Runs, new_text, old_text
 from models.errors import N_, ValidationError
@@ -88,7 +88,11 @@ class MergeResult:
 
 def merge3(base: Sequence[Block], ours: Sequence[Block], theirs: Sequence[Block]) -> MergeResult:
     """Merge the changes ours and theirs each made to base."""
-    base, ours, theirs = list(base), list(ours), list(theirs)
+    with paused_gc():  # as compare(): many small tuples, no cycles
+        return _merge3(list(base), list(ours), list(theirs))
+
+
+def _merge3(base: list[Block], ours: list[Block], theirs: list[Block]) -> MergeResult:
     base_keys = [_key(b) for b in base]
     our_side = _aligned(base, ours)
     their_side = _aligned(base, theirs)
