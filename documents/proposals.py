@@ -484,7 +484,8 @@ def conflict_data(conflict) -> dict:
     def side(block):
         return block.to_dict() if block is not None else None
     return {"id": conflict.block_id, "kind": conflict.kind.value, "base": side(conflict.base),
-            "ours": side(conflict.ours), "theirs": side(conflict.theirs)}
+            "ours": side(conflict.ours), "theirs": side(conflict.theirs),
+            "position": conflict.position}
 
 
 def resolve_conflict(session: Session, actor: User, proposal: RedlineProposal,
@@ -502,8 +503,8 @@ def resolve_conflict(session: Session, actor: User, proposal: RedlineProposal,
         del blocks[index]
     elif chosen is not None:
         block = Block.from_dict(chosen).with_id(conflict_id)
-        if index is None:
-            blocks.append(block)
+        if index is None:  # the proposal had deleted it: back where the merge placed it
+            blocks.insert(min(conflict.get("position", len(blocks)), len(blocks)), block)
         else:
             blocks[index] = block
     proposal.conflicts = [c for c in proposal.conflicts if c["id"] != conflict_id]
