@@ -20,19 +20,23 @@ from portal.mail import mail_enabled, send_all
 @click.option("--accounts", default=5000, show_default=True, help="How many demo accounts.")
 @click.option("--documents/--no-documents", default=True, show_default=True,
               help="Also load the demo policy documents with their versions.")
-def seed_demo_command(accounts: int, documents: bool) -> None:
-    """Load demo users, teams, staff, accounts and policy documents (twice changes nothing)."""
+@click.option("--proposals/--no-proposals", default=True, show_default=True,
+              help="Also load review rules and redline proposals in every state (with the "
+                   "documents).")
+def seed_demo_command(accounts: int, documents: bool, proposals: bool) -> None:
+    """Load demo users, teams, staff, accounts, policy documents and proposals (twice: no-op)."""
     from portal.auth import hasher
     from portal.demo import DEMO_PASSWORD, seed_demo
 
     audit.bind("cli:seed-demo")
     with tqdm(total=accounts, desc="accounts", unit="acct", disable=None) as bar:
         result = seed_demo(db.session, hasher().hash(DEMO_PASSWORD), accounts, bar.update,
-                           documents=documents)
+                           documents=documents, proposals=proposals)
     db.session.commit()
     click.echo(f"Demo data ready: {result['teams']} teams, "
                f"{result['accounts_created']} new accounts, "
-               f"{result['documents_created']} new policy documents.")
+               f"{result['documents_created']} new policy documents, "
+               f"{result['proposals_created']} new proposals.")
 
 
 audit_cli = AppGroup("audit", help="Audit trail commands.")

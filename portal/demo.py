@@ -11,6 +11,7 @@ from models import DebtorAccount, MembershipRole, Role, Team, TeamMembership, Us
 from models.account import AccountStatus, Product
 from models.assignment import assign
 from portal.demo_documents import seed_documents
+from portal.demo_proposals import seed_proposals
 
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - documented demo credential, demo data only
 
@@ -144,11 +145,16 @@ def seed_accounts(session: Session, staff: dict, count: int, rng: random.Random,
 
 
 def seed_demo(session: Session, password_hash: str, accounts: int = 5000, progress=None, *,
-              documents: bool = True) -> dict:
-    """Load the whole demo set; return counts of what was created."""
+              documents: bool = True, proposals: bool = True) -> dict:
+    """Load the whole demo set; return counts of what was created.
+
+    The demo proposals and their review rules come with the documents: `documents=False`
+    loads neither (tests write the rules they need).
+    """
     rng = random.Random(20261129)  # noqa: S311 - fixed seed: the same data every time, so reruns add nothing
     staff = seed_staff(session, password_hash, rng)
     created = seed_accounts(session, staff, accounts, rng, staff["demo"]["admin"], progress)
     documents_created = seed_documents(session, staff) if documents else 0
+    proposals_created = seed_proposals(session, staff) if proposals and documents else 0
     return {"teams": len(staff["teams"]), "accounts_created": created,
-            "documents_created": documents_created}
+            "documents_created": documents_created, "proposals_created": proposals_created}
