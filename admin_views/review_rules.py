@@ -24,7 +24,14 @@ from wtforms import (
     SelectMultipleField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+)
 from wtforms.validators import ValidationError as FieldError
 
 from admin_views.base import PortalModelView
@@ -83,10 +90,8 @@ def _hours(form, field) -> None:
                            "time limit.", n=MAX_SLA_HOURS))
 
 
-class AtLeastOneRole:
+class AtLeastOneRole(DataRequired):
     """A rule naming no reviewer role would let nobody review (and block every submission)."""
-
-    field_flags = {"required": True}
 
     def __call__(self, form, field) -> None:
         if not field.data:
