@@ -15,6 +15,7 @@ from admin_views.documents import PolicyDocumentView, local_day
 from admin_views.imports import AccountImportView
 from admin_views.inbox import InboxView, document_proposals, inbox_badge
 from admin_views.proposals import ProposalView
+from admin_views.review_rules import ReviewRuleView
 from admin_views.teams import MembershipView, TeamView
 from admin_views.users import UserView
 from models import (
@@ -26,6 +27,7 @@ from models import (
     Team,
     TeamMembership,
     User,
+    WorkflowRule,
 )
 
 
@@ -61,5 +63,7 @@ def init_admin(app: Flask) -> Admin:
     admin.add_view(MembershipView(TeamMembership, name=_l("Memberships"),
                                   endpoint="memberships", category=_l("Staff")))
     admin.add_view(UserView(User, name=_l("Users"), endpoint="users", category=_l("Staff")))
+    admin.add_view(ReviewRuleView(WorkflowRule, name=_l("Review rules"), endpoint="review_rules",
+                                  url="/review-rules", category=_l("Administration")))
     admin.add_view(AuditView(AuditEntry, name=_l("Audit trail"), endpoint="audit"))
     return admin

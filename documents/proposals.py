@@ -24,7 +24,7 @@ from documents.blocks import (
 )
 from documents.compare import Redline, carry_ids, compare
 from documents.merge3 import merge3, own_changes_key
-from models import DocumentVersion, PolicyDocument, Role, User
+from models import DocumentVersion, PolicyDocument, Role, User, UserRole
 from models.base import utcnow
 from models.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
 from models.proposal import (
@@ -248,18 +248,17 @@ def reviewer_candidates(session: Session, proposal: RedlineProposal) -> list[Use
     roles = [r.value for r in rule_for(session, proposal).reviewer_role_set]
     if not roles:
         return []
-    from models.user import UserRole
-
     busy = (select(func.count()).select_from(ReviewerAssignment)
             .join(RedlineProposal, RedlineProposal.id == ReviewerAssignment.proposal_id)
             .where(ReviewerAssignment.reviewer_id == User.id,
                    ReviewerAssignment.ended_at.is_(None),
                    RedlineProposal.status.in_(("submitted", "in_review")))
             .scalar_subquery())
+    holders = select(UserRole.user_id).where(UserRole.role.in_(roles))
     return list(session.scalars(
-        select(User).join(UserRole, UserRole.user_id == User.id)
-        .where(User.active.is_(True), UserRole.role.in_(roles), User.id != proposal.maker_id)
-        .distinct().order_by(busy, User.username)))
+        select(User).where(User.active.is_(True), User.id.in_(holders),
+                           User.id != proposal.maker_id)
+        .order_by(busy, User.username)))
 
 
 def _assign(session: Session, proposal: RedlineProposal, reviewer: User,
