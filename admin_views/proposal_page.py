@@ -4,10 +4,11 @@ states, comment threads placed next to their clauses, and the inbox count behind
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import bindparam, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from documents.blocks import Block
@@ -231,26 +232,39 @@ def awaiting_count(session: Session, user: User) -> int:
     The same items as documents.proposals.inbox() without acknowledgements (those take a query
     per document; the dashboard and "My acknowledgements" show them).
     """
-    unread = (select(func.count()).select_from(Notification)
-              .where(Notification.user_id == user.id, Notification.read_at.is_(None)))
-    if not security.can(user, "proposals.view"):
-        return session.scalar(unread) or 0
+    query = _awaiting_query() if security.can(user, "proposals.view") else _unread_query()
+    return sum(n or 0 for n in session.execute(query, {"user_id": user.id}).one())
+
+
+@lru_cache(maxsize=1)
+def _unread_query():
+    # Every page asks: the statement is built once (building it costs more than running it).
+    return select(_unread().scalar_subquery())
+
+
+def _unread():
+    return (select(func.count()).select_from(Notification)
+            .where(Notification.user_id == bindparam("user_id"), Notification.read_at.is_(None)))
+
+
+@lru_cache(maxsize=1)
+def _awaiting_query():
+    user_id = bindparam("user_id")
     approved_by_me = exists().where(
         Approval.subject_type == RedlineProposal.subject_type,
-        Approval.subject_id == RedlineProposal.id, Approval.approver_id == user.id,
+        Approval.subject_id == RedlineProposal.id, Approval.approver_id == user_id,
         Approval.dismissed_at.is_(None), Approval.content_hash == RedlineProposal.changes_hash)
     reviews = (select(func.count()).select_from(ReviewerAssignment)
                .join(RedlineProposal, RedlineProposal.id == ReviewerAssignment.proposal_id)
-               .where(ReviewerAssignment.reviewer_id == user.id,
+               .where(ReviewerAssignment.reviewer_id == user_id,
                       ReviewerAssignment.ended_at.is_(None),
                       RedlineProposal.status.in_(REVIEWING), ~approved_by_me))
     mine = (select(func.count()).select_from(RedlineProposal).where(
-        RedlineProposal.maker_id == user.id, RedlineProposal.status.in_(OPEN_STATES),
+        RedlineProposal.maker_id == user_id, RedlineProposal.status.in_(OPEN_STATES),
         or_(RedlineProposal.status.in_(("changes_requested", "approved")),
             RedlineProposal.base_outdated.is_(True))))
-    row = session.execute(select(reviews.scalar_subquery(), mine.scalar_subquery(),
-                                 unread.scalar_subquery())).one()
-    return sum(n or 0 for n in row)
+    return select(reviews.scalar_subquery(), mine.scalar_subquery(),
+                  _unread().scalar_subquery())
 
 
 def why_mine(proposal: RedlineProposal) -> str:

@@ -6,7 +6,7 @@ and flashes the outcome (the domain's own message when it refuses).
 
 from datetime import date
 
-from flask import abort, current_app, flash, redirect, request, url_for
+from flask import Response, abort, current_app, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.sqla import filters
 from flask_babel import gettext as _
@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.utils import secure_filename
 
 from admin_views import proposal_page as page
 from admin_views.base import QueryOptions, ReadOnlyView
@@ -27,11 +28,11 @@ from documents import repository as repo
 from documents.blocks import BlockKind
 from documents.redline_html import render_inline, render_side_by_side, render_summary
 from documents.render_html import render_block
-from models import PolicyDocument, RedlineProposal, User
+from models import PolicyDocument, RedlineProposal, User, UserRole
 from models.errors import DomainError, NotFound, PermissionDenied, ValidationError
-from models.proposal import EDITABLE_STATES
+from models.proposal import EDITABLE_STATES, PROPOSERS
 from models.workflow import REVIEW_STEP, history, rule_for, valid_approvals
-from portal import security
+from portal import labels, security
 from portal.extensions import db
 
 BLOCK_KINDS = {BlockKind.LIST_ITEM: _l("Numbered clause"), BlockKind.PARAGRAPH: _l("Paragraph"),
@@ -73,16 +74,10 @@ def _outdated(view, context, model, name):
     return Markup('<span class="badge badge-warning">{}</span>').format(_("base outdated"))
 
 
-def _documents_with_proposals():
+def _proposers():
     return [tuple(r) for r in db.session.execute(
-        select(PolicyDocument.id, PolicyDocument.code).where(
-            PolicyDocument.id.in_(select(RedlineProposal.document_id)))
-        .order_by(PolicyDocument.code))]
-
-
-def _authors():
-    return [tuple(r) for r in db.session.execute(
-        select(User.id, User.full_name).where(User.id.in_(select(RedlineProposal.maker_id)))
+        select(User.id, User.full_name).where(User.id.in_(
+            select(UserRole.user_id).where(UserRole.role.in_([r.value for r in PROPOSERS]))))
         .order_by(User.full_name))]
 
 
@@ -104,10 +99,9 @@ class ProposalView(ReadOnlyView):
     column_filters = [
         filters.FilterEqual(RedlineProposal.status, _l("Status"),
                             options=list(page.STATUS.items())),
-        filters.IntEqualFilter(RedlineProposal.document_id, _l("Document"),
-                               options=QueryOptions(_documents_with_proposals)),
+        filters.FilterLike(PolicyDocument.code, _l("Document code")),
         filters.IntEqualFilter(RedlineProposal.maker_id, _l("Author"),
-                               options=QueryOptions(_authors)),
+                               options=QueryOptions(_proposers)),
         filters.BooleanEqualFilter(RedlineProposal.base_outdated, _l("Base outdated")),
     ]
     column_formatters = {"id": lambda v, c, m, n: f"#{m.id}", "title": _title_link,
@@ -174,7 +168,7 @@ class ProposalView(ReadOnlyView):
             candidates=_free_reviewers(proposal) if can_reassign else [],
             can_reassign=can_reassign,
             conflicts=[(c["id"], page.conflict_sides(c)) for c in proposal.conflicts],
-            in_force=repo.effective_version(proposal.document), tracked=_tracked_export(),
+            in_force=repo.effective_version(proposal.document),
             overdue=page.is_overdue(proposal), today=_today())
 
     @expose("/p/<int:proposal_id>/edit")
@@ -193,6 +187,27 @@ class ProposalView(ReadOnlyView):
                            summary=render_summary(redline), page=page,
                            render_block=render_block,
                            limit_mb=current_app.config.get("DOCX_MAX_BYTES", 20 * 2**20) / 2**20)
+
+    @expose("/p/<int:proposal_id>/tracked.docx")
+    def tracked_docx(self, proposal_id: int):
+        from documents.docx_export import ExportMeta
+        from documents.docx_tracked import export_redline_docx
+
+        proposal = self._proposal(proposal_id)
+        document = proposal.document
+        meta = ExportMeta(code=document.code, title=document.title,
+                          version=proposal.base_version.number, effective_from=None,
+                          status=_("Proposal #%(n)d, %(state)s: %(title)s", n=proposal.id,
+                                   state=page.STATUS.get(proposal.status, proposal.status),
+                                   title=proposal.title),
+                          category=labels.label(labels.DOCUMENT_CATEGORY, document.category))
+        # The changes carry the author's name and the time the proposal last changed, so the
+        # same proposal always downloads as the same file.
+        data = export_redline_docx(props.redline(proposal), meta, proposal.maker.full_name,
+                                   proposal.updated_at)
+        name = secure_filename(f"{document.code}-proposal-{proposal.id}-tracked.docx")
+        return Response(data, mimetype=repo.DOCX_MEDIA_TYPE,
+                        headers={"Content-Disposition": f"attachment; filename={name}"})
 
     # --- changing -----------------------------------------------------------------------------
     def _act(self, work, target: str):
@@ -425,6 +440,3 @@ def _today() -> date:
     return date.today()
 
 
-def _tracked_export() -> bool:
-    """Tell whether the tracked-changes .docx export is there to link to."""
-    return False

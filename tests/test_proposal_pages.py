@@ -2,6 +2,7 @@
 
 import io
 import re
+import zipfile
 
 import pytest
 from sqlalchemy import func, select
@@ -9,6 +10,7 @@ from sqlalchemy import func, select
 from admin_views.proposal_page import awaiting_count
 from documents import proposals as props
 from documents import repository as repo
+from documents.docx_import import import_docx
 from models import Approval, Notification, ProposalComment, RedlineProposal
 from portal.extensions import db
 from tests.conftest import csrf_token, user_named
@@ -410,6 +412,39 @@ def test_list_filters_and_search(client, auth, policy, app):
     assert 'pstate-submitted' in html and 'pstate-draft' in html
     by_status = page(client, "/proposals/?flt0_0=draft")
     assert f"/proposals/p/{second}/" in by_status and f"/proposals/p/{first}/" not in by_status
+    assert f"/proposals/p/{first}/" in page(client, "/proposals/?flt0_1=POL-007")
+    assert f"/proposals/p/{first}/" not in page(client, "/proposals/?flt0_1=COL-PRC")
+    with app.app_context():
+        lead = user_named("lead").id
+    assert f"/proposals/p/{first}/" not in page(client, f"/proposals/?flt0_2={lead}")
     assert "/proposals/new/" not in html and "/proposals/edit/" not in html
     assert client.get("/proposals/new/").status_code == 403
     assert client.get(f"/proposals/edit/?id={first}").status_code == 403
+
+
+def test_tracked_changes_download(client, auth, policy, app):
+    pid = submitted(app)
+    auth.login("reviewer1")
+    html = page(client, f"/proposals/p/{pid}/")
+    assert f"/proposals/p/{pid}/tracked.docx" in html
+    response = client.get(f"/proposals/p/{pid}/tracked.docx")
+    assert response.status_code == 200 and response.mimetype == repo.DOCX_MEDIA_TYPE
+    body = zipfile.ZipFile(io.BytesIO(response.data)).read("word/document.xml").decode()
+    assert "<w:ins " in body and "<w:del " in body and 'w:author="Lê Minh Châu"' in body
+    accepted = [b.text for b in import_docx(response.data).blocks]  # reads changes as accepted
+    assert "Call between 08:00 and 20:00." in accepted
+    as_user(client, auth, "collector1")
+    assert client.get(f"/proposals/p/{pid}/tracked.docx").status_code == 404
+
+
+def test_anonymous_visitors_are_sent_to_login_and_posts_need_a_token(client, auth, policy, app):
+    pid = submitted(app)
+    for path in (f"/proposals/p/{pid}/", f"/proposals/p/{pid}/edit", "/proposals/inbox/",
+                 f"/proposals/p/{pid}/tracked.docx", "/proposals/inbox/n/1", "/proposals/",
+                 f"/proposals/open/{CODE}"):
+        response = client.get(path)
+        assert response.status_code == 302 and "/login" in response.location, path
+    auth.login("reviewer1")
+    for path in ("do/approve", "comment", "edit/text", "reassign", "resolve", "upload"):
+        assert client.post(f"/proposals/p/{pid}/{path}", data={"body": "x"}).status_code == 400
+    assert status_of(app, pid) == "submitted"

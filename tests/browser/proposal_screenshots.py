@@ -103,6 +103,8 @@ def scenario(app) -> dict[str, int]:
     with app.app_context():
         _rules()
         ids = {"review": in_review(), "back": sent_back(), "conflict": conflicted()}
+        stand_in = user_named("risk")  # someone the lead can hand a review to
+        stand_in.set_roles(set(stand_in.roles) | {"reviewer"})
         db.session.commit()
         assert db.session.get(RedlineProposal, ids["conflict"]).conflicts
         return ids
