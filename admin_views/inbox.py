@@ -16,6 +16,7 @@ from portal.extensions import db
 from portal.redirects import is_local_path
 
 NOTIFICATIONS_SHOWN = 50
+MAX_ID = 2**31 - 1  # PostgreSQL refuses larger numbers for an integer key
 
 
 class InboxView(BaseView):
@@ -46,7 +47,8 @@ class InboxView(BaseView):
     @expose("/n/<int:notification_id>")
     def open_notification(self, notification_id: int):
         me = current_user._get_current_object()
-        note = db.session.get(Notification, notification_id)
+        note = db.session.get(Notification, notification_id) if notification_id <= MAX_ID \
+            else None
         if note is None or note.user_id != me.id:
             abort(404)
         props.mark_read(db.session, me, [note.id])

@@ -39,6 +39,7 @@ BLOCK_KINDS = {BlockKind.LIST_ITEM: _l("Numbered clause"), BlockKind.PARAGRAPH: 
                BlockKind.HEADING: _l("Heading")}
 # Pages of one proposal: get_proposal decides who sees it, and answers "not found" to the rest.
 EDIT_OPS = ("text", "insert", "delete", "move")
+MAX_ID = 2**31 - 1
 PROPOSAL_PAGES = frozenset({"proposal_page", "edit_page", "edit_block", "upload", "act",
                             "comment", "resolve", "reassign", "tracked_docx"})
 
@@ -127,6 +128,8 @@ class ProposalView(ReadOnlyView):
 
     # --- reading ------------------------------------------------------------------------------
     def _proposal(self, proposal_id: int) -> RedlineProposal:
+        if proposal_id > MAX_ID:  # PostgreSQL refuses to compare an integer column with it
+            abort(404)
         try:
             return props.get_proposal(db.session, current_user._get_current_object(),
                                       proposal_id)
@@ -169,7 +172,8 @@ class ProposalView(ReadOnlyView):
             can_reassign=can_reassign,
             conflicts=[(c["id"], page.conflict_sides(c)) for c in proposal.conflicts],
             in_force=repo.effective_version(proposal.document),
-            overdue=page.is_overdue(proposal), today=_today())
+            overdue=page.is_overdue(proposal), today=_today(),
+            comment_on=request.args.get("comment", ""))
 
     @expose("/p/<int:proposal_id>/edit")
     def edit_page(self, proposal_id: int):
@@ -302,7 +306,8 @@ class ProposalView(ReadOnlyView):
             props.add_comment(db.session, current_user._get_current_object(), proposal,
                               form.get("body", ""), block_id, reply_to)
             return _("Your comment is added.")
-        return self._act(work, self._page_url(proposal, "comments" if not block_id else ""))
+        return self._act(work, self._page_url(proposal, f"c-{block_id}" if block_id else
+                                              "comments"))
 
     @expose("/p/<int:proposal_id>/resolve", methods=("POST",))
     def resolve(self, proposal_id: int):

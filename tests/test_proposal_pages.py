@@ -178,6 +178,8 @@ def test_collector_is_refused_the_list_and_cannot_find_a_proposal(client, auth, 
     response = client.post(f"/proposals/p/{pid}/do/approve", data={"csrf_token": token})
     assert response.status_code == 404
     assert f"/proposals/p/{pid}/" not in page(client, "/")
+    assert client.get("/proposals/p/99999999999/").status_code == 404  # not a 500 on PostgreSQL
+    assert client.get("/proposals/inbox/n/99999999999").status_code == 404
 
 
 def test_draft_is_invisible_to_reviewers(client, auth, policy, app):
@@ -257,9 +259,14 @@ def test_comment_on_a_clause_shows_next_to_it_with_the_reply(client, auth, polic
     url = f"/proposals/p/{pid}/"
     auth.login("reviewer1")
     html = page(client, url)
-    clause = re.search(r'name="block_id" value="([^"]+)"', html).group(1)
-    html = send(client, f"{url}comment", url, body="Why 20:00?", block_id=clause)
-    assert "Your comment is added." in html
+    clause = re.search(r'\?comment=([^#"]+)#c-', html).group(1)  # "Comment on this clause"
+    form_page = f"{url}?comment={clause}"
+    assert f'name="block_id" value="{clause}"' in page(client, form_page)
+    response = client.post(f"{url}comment", data={
+        "csrf_token": csrf_token(page(client, form_page)), "body": "Why 20:00?",
+        "block_id": clause})
+    assert response.location.endswith(f"#c-{clause}")  # back at the clause
+    assert "Your comment is added." in page(client, url)
     as_user(client, auth, "compliance")
     html = page(client, url)
     root = re.search(r'name="reply_to" value="(\d+)"', html).group(1)
