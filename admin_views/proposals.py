@@ -12,74 +12,34 @@ from flask_admin.contrib.sqla import filters
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from markupsafe import Markup
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.utils import secure_filename
 
+from admin_views import proposal_columns as cols
 from admin_views import proposal_page as page
 from admin_views.base import QueryOptions, ReadOnlyView
 from admin_views.documents import _parse_day, _start_of_local_day
-from admin_views.formatting import local_time
 from documents import proposals as props
 from documents import repository as repo
 from documents.blocks import BlockKind
 from documents.redline_html import render_inline, render_side_by_side, render_summary
 from documents.render_html import render_block
-from models import PolicyDocument, RedlineProposal, User, UserRole
+from models import PolicyDocument, RedlineProposal, User
 from models.errors import DomainError, NotFound, PermissionDenied, ValidationError
-from models.proposal import EDITABLE_STATES, PROPOSERS
+from models.proposal import EDITABLE_STATES
 from models.workflow import REVIEW_STEP, history, rule_for, valid_approvals
 from portal import labels, security
 from portal.extensions import db
 
 BLOCK_KINDS = {BlockKind.LIST_ITEM: _l("Numbered clause"), BlockKind.PARAGRAPH: _l("Paragraph"),
                BlockKind.HEADING: _l("Heading")}
-# Pages of one proposal: get_proposal decides who sees it, and answers "not found" to the rest.
 EDIT_OPS = ("text", "insert", "delete", "move")
-MAX_ID = 2**31 - 1
+MAX_ID = 2**31 - 1  # PostgreSQL refuses larger numbers for an integer key
+# Pages of one proposal: get_proposal decides who sees it, and answers "not found" to the rest.
 PROPOSAL_PAGES = frozenset({"proposal_page", "edit_page", "edit_block", "upload", "act",
                             "comment", "resolve", "reassign", "tracked_docx"})
-
-
-def _title_link(view, context, model, name):
-    return Markup('<a href="{}">{}</a>').format(url_for(".proposal_page", proposal_id=model.id),
-                                                model.title)
-
-
-def _document_link(view, context, model, name):
-    return Markup('<a href="{}" title="{}">{}</a>').format(
-        url_for("documents.document_page", code=model.document.code), model.document.title,
-        model.document.code)
-
-
-def _status_badge(view, context, model, name):
-    return Markup('<span class="badge pstate pstate-{}">{}</span>').format(
-        model.status, page.STATUS.get(model.status, model.status))
-
-
-def _due(view, context, model, name):
-    if model.due_at is None or not model.is_open:
-        return ""
-    if page.is_overdue(model):
-        return Markup('<span class="badge badge-danger" title="{}">{}</span>').format(
-            _("Overdue"), _("overdue since %(when)s", when=local_time(model.due_at)))
-    return local_time(model.due_at)
-
-
-def _outdated(view, context, model, name):
-    if not model.base_outdated or not model.is_open:
-        return ""
-    return Markup('<span class="badge badge-warning">{}</span>').format(_("base outdated"))
-
-
-def _proposers():
-    return [tuple(r) for r in db.session.execute(
-        select(User.id, User.full_name).where(User.id.in_(
-            select(UserRole.user_id).where(UserRole.role.in_([r.value for r in PROPOSERS]))))
-        .order_by(User.full_name))]
 
 
 class ProposalView(ReadOnlyView):
@@ -102,13 +62,13 @@ class ProposalView(ReadOnlyView):
                             options=list(page.STATUS.items())),
         filters.FilterLike(PolicyDocument.code, _l("Document code")),
         filters.IntEqualFilter(RedlineProposal.maker_id, _l("Author"),
-                               options=QueryOptions(_proposers)),
+                               options=QueryOptions(cols.proposers)),
         filters.BooleanEqualFilter(RedlineProposal.base_outdated, _l("Base outdated")),
     ]
-    column_formatters = {"id": lambda v, c, m, n: f"#{m.id}", "title": _title_link,
-                         "document": _document_link, "status": _status_badge,
-                         "maker": lambda v, c, m, n: m.maker.full_name, "due_at": _due,
-                         "base_outdated": _outdated}
+    column_formatters = {"id": lambda v, c, m, n: f"#{m.id}", "title": cols.title_link,
+                         "document": cols.document_link, "status": cols.status_badge,
+                         "maker": lambda v, c, m, n: m.maker.full_name, "due_at": cols.due,
+                         "base_outdated": cols.outdated}
     list_template = "admin/proposal_list.html"
 
     def scope_clause(self):
@@ -128,7 +88,7 @@ class ProposalView(ReadOnlyView):
 
     # --- reading ------------------------------------------------------------------------------
     def _proposal(self, proposal_id: int) -> RedlineProposal:
-        if proposal_id > MAX_ID:  # PostgreSQL refuses to compare an integer column with it
+        if proposal_id > MAX_ID:
             abort(404)
         try:
             return props.get_proposal(db.session, current_user._get_current_object(),
