@@ -12,7 +12,14 @@ from models import AuditEntry
 
 ENTITY_LABELS = {"DebtorAccount": _l("Account"), "Assignment": _l("Assignment"),
                  "Team": _l("Team"), "TeamMembership": _l("Membership"), "User": _l("User"),
-                 "UserRole": _l("User role")}
+                 "UserRole": _l("User role"), "PolicyDocument": _l("Policy document"),
+                 "DocumentVersion": _l("Document version"), "ContentBlob": _l("Original file"),
+                 "Acknowledgement": _l("Acknowledgement"),
+                 "RedlineProposal": _l("Redline proposal"),
+                 "ReviewerAssignment": _l("Reviewer assignment"),
+                 "ProposalComment": _l("Proposal comment"),
+                 "WorkflowTransitionLog": _l("Workflow step"), "Approval": _l("Approval"),
+                 "WorkflowRule": _l("Review rule"), "Notification": _l("Notification")}
 ACTION_LABELS = {"create": _l("created"), "update": _l("changed"), "delete": _l("deleted")}
 MAX_LINES = 40
 

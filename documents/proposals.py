@@ -446,7 +446,7 @@ def publish(session: Session, actor: User, proposal: RedlineProposal,
             other.base_outdated = True
             _tell(session, [other.maker], other, "base_outdated",
                   "%(code)s has a new version: rebase proposal #%(n)s onto it.")
-    watchers = [*proposal.current_reviewers, proposal.maker]
+    watchers = [u for u in (*proposal.current_reviewers, proposal.maker) if u.id != actor.id]
     _tell(session, watchers, proposal, "published",
           "Proposal #%(n)s was published as version %(v)s of %(code)s.", v=version.number)
     session.flush()
