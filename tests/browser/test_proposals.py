@@ -223,19 +223,19 @@ def audit_trail_shows_the_path(page) -> None:
     expect(page).to_have_url(re.compile(r"page_size=100"))
     for step, actor in STEPS:
         field = page.locator(".audit-changes li", has_text=re.compile(rf"^action: {step}$"))
-        logged = audit_rows(page, actor, "created", "WorkflowTransitionLog").filter(has=field)
+        logged = audit_rows(page, actor, "created", "Workflow step").filter(has=field)
         expect(logged).to_have_count(STEPS.count((step, actor)))
-    expect(audit_rows(page, "compliance", "created", "RedlineProposal")).to_have_count(1)
+    expect(audit_rows(page, "compliance", "created", "Redline proposal")).to_have_count(1)
     for actor, change in (("reviewer1", "in_review → changes_requested"),
                           ("compliance", "changes_requested → in_review"),
                           ("reviewer2", "in_review → approved"),
                           ("compliance", "approved → published")):
-        moved = audit_rows(page, actor, "changed", "RedlineProposal").filter(has_text=change)
+        moved = audit_rows(page, actor, "changed", "Redline proposal").filter(has_text=change)
         expect(moved).to_have_count(1)
     for reviewer in ("reviewer1", "reviewer2"):
         expect(audit_rows(page, reviewer, "created", "Approval")).to_have_count(1)
-    versions = audit_rows(page, "compliance", "created", "DocumentVersion")
+    versions = audit_rows(page, "compliance", "created", "Document version")
     expect(versions.filter(has_text="number: 2")).to_have_count(1)
-    changed = audit_rows(page, "compliance", "changed", "DocumentVersion")
+    changed = audit_rows(page, "compliance", "changed", "Document version")
     expect(changed.filter(has_text="status: draft → published")).to_have_count(1)  # version 2
     expect(changed.filter(has_text="ended_by: — → superseded")).to_have_count(1)  # version 1
