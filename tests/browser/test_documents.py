@@ -122,8 +122,10 @@ def compare_inline_and_side_by_side(page) -> None:
     expect(redline.locator("ins", has_text="Record every call")).to_be_visible()
     expect(redline.locator("ins", has_text="150,000")).to_be_visible()
 
-    # One click on the layout switch shows the other layout.
-    page.get_by_text("Side by side").click()
+    # One click on the layout switch shows the other layout (once the page's script has run).
+    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.get_by_text("Side by side").click()
     expect(page).to_have_url(re.compile(r"mode=side"))
     expect(redline.locator(".redline-sbs")).to_be_visible()
     # The old and the new wording of the changed clause stand on one row.
