@@ -1,28 +1,59 @@
 """Number, money, time and yes/no formatting for list, detail and export views."""
 
 from datetime import UTC, date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 
-from babel.numbers import parse_pattern
+from babel.numbers import get_group_symbol, parse_pattern
 from flask_admin.model import typefmt
 from flask_babel import get_locale, to_user_timezone
 from flask_babel import gettext as _
+
+from admin_views.list_rows import page_value
 
 DATE_FORMATS = {"vi": ("%d/%m/%Y", "%d/%m/%Y %H:%M")}
 DEFAULT_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M")
 
 
 GROUPED = parse_pattern("#,##0")  # parsed once: lists format hundreds of amounts a page
+_ONE = Decimal(1)
+_group_symbols: dict[object, str] = {}
+
+
+def _group_symbol(locale) -> str:
+    symbol = _group_symbols.get(locale)
+    if symbol is None:
+        symbol = _group_symbols[locale] = get_group_symbol(locale)
+    return symbol
+
+
+def grouped(value: int | Decimal, locale) -> str:
+    """Return GROUPED.apply(value, locale): a whole number grouped by threes, half-even rounded."""
+    # Babel's apply takes about 20 µs a number; the list shows two a row. For what the list
+    # holds (non-negative whole numbers and finite decimals) Python's own grouping gives the
+    # same text with the locale's separator; anything else (negative, infinite, odd types)
+    # still goes to Babel.
+    if type(value) is int and value >= 0:
+        digits = f"{value:,}"
+    elif type(value) is Decimal and value.is_finite() and not value.is_signed():
+        digits = f"{value.quantize(_ONE, ROUND_HALF_EVEN):,f}"
+    else:
+        return GROUPED.apply(value, locale)
+    symbol = _group_symbol(locale)
+    return digits if symbol == "," else digits.replace(",", symbol)
+
+
+def _locale():
+    return get_locale() or "en"
 
 
 def money(amount: Decimal | None) -> str:
     """Format an amount in VND without decimals, grouped by the user's locale."""
-    return GROUPED.apply(amount or 0, get_locale() or "en")
+    return grouped(amount or 0, page_value("locale", _locale))
 
 
 def number(value: int | None) -> str:
     """Format a whole number grouped by the user's locale."""
-    return GROUPED.apply(value or 0, get_locale() or "en")
+    return grouped(value or 0, page_value("locale", _locale))
 
 
 def _formats() -> tuple[str, str]:

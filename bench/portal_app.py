@@ -10,7 +10,7 @@ from flask_admin.contrib.sqla import filters as sqla_filters
 from sqlalchemy import select
 
 from bench.generate import DATA_DIR
-from models import DebtorAccount, Team
+from models import Base, DebtorAccount, Team
 from portal import create_app
 from portal.demo import DEMO_PASSWORD
 from portal.extensions import db
@@ -36,6 +36,10 @@ def build_app(url: str, export_rows: int) -> Flask:
         "SQLALCHEMY_DATABASE_URI": url,
         "EXPORT_MAX_ROWS": export_rows,
     })
+    with app.app_context():
+        # Tables added to the schema since the data was generated (empty in a new database
+        # too); a changed column of an existing table still needs `--generate`.
+        Base.metadata.create_all(db.engine)
     plain = PlainAccountView(DebtorAccount, db, name="Plain accounts", endpoint="plain_accounts")
     plain.export_max_rows = export_rows
     app.extensions["admin"][0].add_view(plain)
